@@ -54,6 +54,8 @@ class ValueType(enum.IntEnum):
     PROCESS_INSTANCE_BATCH = 26
     COMMAND_DISTRIBUTION = 27
     CLOCK = 28
+    PROCESS_EVENT = 29
+    MULTI_INSTANCE = 30
 
 
 class RejectionType(enum.IntEnum):

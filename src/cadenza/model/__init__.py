@@ -18,10 +18,28 @@ from cadenza.model._elements import (
     UserTaskDefinition,
 )
 from cadenza.model._problems import Problem, ResourceError
+from cadenza.model._timers import (
+    CronSchedule,
+    Duration,
+    RepeatingInterval,
+    TimerCycle,
+    TimerFormatError,
+    TimerKind,
+    check_timer,
+    due_date,
+    parse_cycle,
+    parse_date,
+    parse_duration,
+)
+from cadenza.model._transform import Transformed, load, transform
+from cadenza.model._xml import MAX_RESOURCE_BYTES
 
 __all__ = [
+    "MAX_RESOURCE_BYTES",
     "CalledDecision",
     "CalledElement",
+    "CronSchedule",
+    "Duration",
     "Element",
     "ElementKind",
     "EventType",
@@ -32,9 +50,21 @@ __all__ = [
     "MultiInstance",
     "Problem",
     "Process",
+    "RepeatingInterval",
     "ResourceError",
     "Script",
     "SequenceFlow",
+    "TimerCycle",
     "TimerDefinition",
+    "TimerFormatError",
+    "TimerKind",
+    "Transformed",
     "UserTaskDefinition",
+    "check_timer",
+    "due_date",
+    "load",
+    "parse_cycle",
+    "parse_date",
+    "parse_duration",
+    "transform",
 ]

@@ -1,0 +1,98 @@
+"""One partition: the kernel, its store and its clock. Process a batch, append it in one
+transaction, then hand back the answers."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+from collections.abc import Sequence
+
+from cadenza.kernel import Batch, Kernel, Record, RejectionType
+from cadenza.kernel._records import RecordType
+from cadenza.runtime._clock import Clock
+from cadenza.store import LogStore
+
+log = logging.getLogger("cadenza.runtime")
+
+
+class Partition:
+    """The single writer of one partition's log. Thread-safe: calls are serialised."""
+
+    def __init__(self, store: LogStore, clock: Clock, partition_id: int = 1) -> None:
+        self.store = store
+        self.clock = clock
+        self.partition_id = partition_id
+        self.lock = threading.RLock()
+        self.kernel = self._recover()
+        self._last_now = 0
+        self._request_ids = 0
+
+    def _recover(self) -> Kernel:
+        kernel = Kernel(self.partition_id)
+        kernel.replay(self.store.read(self.partition_id))
+        return kernel
+
+    def next_request_id(self) -> int:
+        """A request id to attach to a client command, to find its answer."""
+        with self.lock:
+            self._request_ids += 1
+            return self._request_ids
+
+    def now(self) -> int:
+        """The clock, never going backwards."""
+        now = max(self.clock.now_ms(), self._last_now)
+        self._last_now = now
+        return now
+
+    def process(self, commands: Sequence[Record]) -> Batch:
+        """Process ``commands`` and make the result durable before returning it."""
+        with self.lock:
+            now = self.now()
+            try:
+                batch = self.kernel.process([dataclasses.replace(c) for c in commands], now)
+            except Exception:
+                log.exception("processing a batch failed; recovering and isolating the command")
+                batch = self._isolate(commands, now)
+            self.store.append(self.partition_id, batch.records)
+            return batch
+
+    def _isolate(self, commands: Sequence[Record], now: int) -> Batch:
+        """After an unexpected error: rebuild the state from the log and process the commands
+        one at a time, rejecting the one that fails (its effects are discarded)."""
+        self.kernel = self._recover()
+        total = Batch()
+        for command in commands:
+            try:
+                batch = self.kernel.process([dataclasses.replace(command)], now)
+            except Exception as error:
+                log.exception("command %s %s failed", command.value_type.name, command.intent)
+                self.kernel = Kernel(self.partition_id)
+                self.kernel.replay(self.store.read(self.partition_id))
+                self.kernel.replay(total.records)
+                rejection = dataclasses.replace(
+                    command,
+                    record_type=RecordType.COMMAND_REJECTION,
+                    rejection_type=RejectionType.PROCESSING_ERROR,
+                    rejection_reason=f"Expected to process the command, but failed: {error!r}",
+                    timestamp=now,
+                )
+                self.kernel.state.last_position += 1
+                rejection.position = self.kernel.state.last_position
+                batch = Batch(records=[rejection])
+                if command.request_id >= 0:
+                    from cadenza.kernel import Response
+
+                    batch.responses.append(Response(command.request_id, rejection))
+            total.records.extend(batch.records)
+            total.responses.extend(batch.responses)
+            total.job_types |= batch.job_types
+        return total
+
+    def due(self) -> Batch | None:
+        """Process what is due now (timers, job deadlines, back-offs, expiry), if anything."""
+        with self.lock:
+            commands = self.kernel.due_commands(self.now())
+            if not commands:
+                return None
+            return self.process(commands)
