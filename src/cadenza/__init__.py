@@ -5,6 +5,14 @@ controlled clock and assertions on the record stream."""
 
 from cadenza.errors import CommandRejected
 from cadenza.runtime import ActivatedJob, BpmnError, Deployment, Engine
+from cadenza.runtime.collect import job_worker
 
-__all__ = ["ActivatedJob", "BpmnError", "CommandRejected", "Deployment", "Engine"]
+__all__ = [
+    "ActivatedJob",
+    "BpmnError",
+    "CommandRejected",
+    "Deployment",
+    "Engine",
+    "job_worker",
+]
 __version__ = "0.1.0"

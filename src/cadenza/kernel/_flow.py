@@ -129,6 +129,7 @@ class Bpmn:
         """Process ACTIVATE_ELEMENT: ELEMENT_ACTIVATING, then the processor's activate hook."""
         value = command.value
         scope_key = value["flowScopeKey"]
+        scope = None
         if scope_key != -1:
             scope = self.state.elements.get(scope_key)
             if scope is None or scope.state != PI.ELEMENT_ACTIVATED:
@@ -137,7 +138,7 @@ class Bpmn:
                 return
         self.ctx.event(ValueType.PROCESS_INSTANCE, PI.ELEMENT_ACTIVATING, command.key, value)
         instance = self.state.elements[command.key]
-        if scope_key != -1 and scope.element is instance.element:
+        if scope is not None and scope.element is instance.element:
             self.multi_instance.inner_activating(self, scope, instance)
         self.processor(instance).activate(self, instance)
 
@@ -158,10 +159,9 @@ class Bpmn:
         mappings = instance.element.inputs
         if not mappings:
             return True
-        scope_key = instance.parent_key if instance.parent_key != -1 else instance.key
         results: dict[str, Any] = {}
         for mapping in mappings:
-            value = self.evaluator.value(mapping.source, scope_key, results)
+            value = self.evaluator.value(mapping.source, instance.key, results)
             if isinstance(value, Failure):
                 self.incident(instance, "IO_MAPPING_ERROR", value.message)
                 return False
@@ -202,7 +202,11 @@ class Bpmn:
                 self.incident(instance, "IO_MAPPING_ERROR", value.message)
                 return False
             _assign_path(results, mapping.target, value, self._current(instance, mapping.target))
-        target_scope = instance.parent_key if instance.parent_key != -1 else instance.key
+        # an inner instance of a multi-instance body writes to its own scope, where its
+        # output element lives; other elements write to their flow scope
+        parent = self.state.elements.get(instance.parent_key)
+        inner = parent is not None and parent.element is instance.element
+        target_scope = instance.key if inner or parent is None else instance.parent_key
         variables.merge(self.ctx, target_scope, results)
         return True
 

@@ -169,6 +169,43 @@ class Engine:
         )
         return int(answer.value["processInstanceKey"])
 
+    def create_instances(
+        self,
+        bpmn_process_id: str,
+        variables: Sequence[Mapping[str, Any]],
+        *,
+        version: int | None = None,
+    ) -> list[int]:
+        """Start one instance per variables document, committed in one transaction; returns
+        their keys in order. Raises ``CommandRejected`` if any creation is refused (the others
+        are started)."""
+        commands = []
+        request_ids = []
+        for values in variables:
+            request_id = self.partition.next_request_id()
+            request_ids.append(request_id)
+            commands.append(
+                command(
+                    ValueType.PROCESS_INSTANCE_CREATION,
+                    "CREATE",
+                    {
+                        "bpmnProcessId": bpmn_process_id,
+                        "version": -1 if version is None else version,
+                        "variables": dict(values),
+                    },
+                    request_id=request_id,
+                )
+            )
+        batch = self._run(commands)
+        answers = {r.request_id: r.record for r in batch.responses}
+        keys = []
+        for request_id in request_ids:
+            record = answers[request_id]
+            if record.record_type is RecordType.COMMAND_REJECTION:
+                raise CommandRejected(record.rejection_type, record.rejection_reason)
+            keys.append(int(record.value["processInstanceKey"]))
+        return keys
+
     def create_instance_with_result(
         self,
         bpmn_process_id: str,

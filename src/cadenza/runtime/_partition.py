@@ -4,14 +4,17 @@ transaction, then hand back the answers."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import threading
+import time
 from collections.abc import Sequence
 
 from cadenza.kernel import Batch, Kernel, Record, RejectionType
 from cadenza.kernel._records import RecordType
+from cadenza.kernel._snapshot import FORMAT_VERSION, from_snapshot, to_snapshot
 from cadenza.runtime._clock import Clock
-from cadenza.store import LogStore
+from cadenza.store import LogStore, Snapshot
 
 log = logging.getLogger("cadenza.runtime")
 
@@ -19,19 +22,55 @@ log = logging.getLogger("cadenza.runtime")
 class Partition:
     """The single writer of one partition's log. Thread-safe: calls are serialised."""
 
-    def __init__(self, store: LogStore, clock: Clock, partition_id: int = 1) -> None:
+    def __init__(
+        self,
+        store: LogStore,
+        clock: Clock,
+        partition_id: int = 1,
+        *,
+        snapshot_every: int = 200_000,
+        snapshot_interval_s: float = 30.0,
+    ) -> None:
         self.store = store
         self.clock = clock
         self.partition_id = partition_id
+        self.snapshot_every = snapshot_every
+        self.snapshot_interval_s = snapshot_interval_s
         self.lock = threading.RLock()
         self.kernel = self._recover()
+        self._snapshot_position = self.kernel.state.last_position
+        self._snapshot_time = time.monotonic()
         self._last_now = 0
         self._request_ids = 0
 
     def _recover(self) -> Kernel:
+        """Latest snapshot, then the log after it."""
+        snapshot = self.store.latest_snapshot(self.partition_id)
+        if snapshot is not None and snapshot.format_version == FORMAT_VERSION:
+            kernel = Kernel(self.partition_id, from_snapshot(json.loads(snapshot.state)))
+            kernel.replay(self.store.read(self.partition_id, snapshot.position))
+            return kernel
         kernel = Kernel(self.partition_id)
         kernel.replay(self.store.read(self.partition_id))
         return kernel
+
+    def snapshot(self) -> None:
+        """Write a snapshot of the state now (bounds the replay at the next start)."""
+        with self.lock:
+            state = self.kernel.state
+            data = json.dumps(to_snapshot(state), separators=(",", ":")).encode()
+            self.store.save_snapshot(
+                Snapshot(self.partition_id, state.last_position, data, FORMAT_VERSION)
+            )
+            self._snapshot_position = state.last_position
+            self._snapshot_time = time.monotonic()
+
+    def _maybe_snapshot(self) -> None:
+        behind = self.kernel.state.last_position - self._snapshot_position
+        if behind >= self.snapshot_every and (
+            time.monotonic() - self._snapshot_time >= self.snapshot_interval_s
+        ):
+            self.snapshot()
 
     def next_request_id(self) -> int:
         """A request id to attach to a client command, to find its answer."""
@@ -55,6 +94,7 @@ class Partition:
                 log.exception("processing a batch failed; recovering and isolating the command")
                 batch = self._isolate(commands, now)
             self.store.append(self.partition_id, batch.records)
+            self._maybe_snapshot()
             return batch
 
     def _isolate(self, commands: Sequence[Record], now: int) -> Batch:
