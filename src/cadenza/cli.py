@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import pathlib
@@ -86,7 +87,9 @@ def run(argv: list[str]) -> int:
     parser.add_argument("--process", help="process id (default: the file's first process)")
     parser.add_argument("--resource", action="append", type=pathlib.Path, default=[])
     parser.add_argument(
-        "--data-dir", type=pathlib.Path, default=pathlib.Path("cadenza-data"),
+        "--data-dir",
+        type=pathlib.Path,
+        default=pathlib.Path("cadenza-data"),
         help="directory of the SQLite store (default: ./cadenza-data)",
     )
     parser.add_argument("--memory", action="store_true", help="keep nothing: an in-memory store")
@@ -144,7 +147,11 @@ def run(argv: list[str]) -> int:
         incidents = engine.incidents(key)
         if incidents:
             report["incidents"] = [
-                {"errorType": i["errorType"], "errorMessage": i["errorMessage"], "elementId": i["elementId"]}
+                {
+                    "errorType": i["errorType"],
+                    "errorMessage": i["errorMessage"],
+                    "elementId": i["elementId"],
+                }
                 for i in incidents
             ]
         print(json.dumps(report, indent=2))
@@ -214,10 +221,8 @@ def _send(request: urllib.request.Request) -> Any:
             return json.loads(text) if text else {}
     except urllib.error.HTTPError as error:
         detail = error.read().decode(errors="replace")
-        try:
+        with contextlib.suppress(ValueError, AttributeError):
             detail = json.loads(detail).get("detail", detail)
-        except (ValueError, AttributeError):
-            pass
         raise RemoteError(f"{error.code}: {detail}") from None
 
 

@@ -50,7 +50,10 @@ async def serve(options: argparse.Namespace) -> int:
     try:
         grpc_server = await start_grpc_server(service, options.grpc_address)
         servers.append(grpc_server)
-        print(f"cadenza: gRPC (Zeebe gateway protocol) listening on {options.grpc_address}", flush=True)
+        print(
+            f"cadenza: gRPC (Zeebe gateway protocol) listening on {options.grpc_address}",
+            flush=True,
+        )
         rest_server = await start_rest_server(service, options.http_address)
         servers.append(rest_server)
         print(f"cadenza: REST API v2 listening on http://{options.http_address}/v2", flush=True)

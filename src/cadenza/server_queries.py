@@ -336,9 +336,7 @@ class ReadModel:
         store_filter = entity.filter_type(**pushed)
         if not rest and all(f in entity.sort for f, _ in sort):
             store_sort = [(entity.sort[f], d.lower()) for f, d in sort]
-            result = self.store.search(
-                st.Query(store_filter, store_sort, st.Page(offset, limit))
-            )
+            result = self.store.search(st.Query(store_filter, store_sort, st.Page(offset, limit)))
             return {"items": [entity.to_row(i) for i in result.items], "total": result.total}
         result = self.store.search(st.Query(store_filter, (), st.Page(0, st.MAX_PAGE_SIZE)))
         rows = [entity.to_row(i) for i in result.items]

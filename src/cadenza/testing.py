@@ -73,9 +73,7 @@ class Harness(Engine):
 
     def rejections(self) -> list[Record]:
         """Every rejected command."""
-        return [
-            r for r in super().records() if r.record_type is RecordType.COMMAND_REJECTION
-        ]
+        return [r for r in super().records() if r.record_type is RecordType.COMMAND_REJECTION]
 
     def element_intents(self, process_instance_key: int) -> list[tuple[str, str]]:
         """(element id, intent) of every PROCESS_INSTANCE event of an instance, in order."""

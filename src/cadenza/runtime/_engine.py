@@ -380,7 +380,11 @@ class Engine:
         self.execute(
             ValueType.JOB,
             "THROW_ERROR",
-            {"errorCode": error_code, "errorMessage": error_message, "variables": dict(variables or {})},
+            {
+                "errorCode": error_code,
+                "errorMessage": error_message,
+                "variables": dict(variables or {}),
+            },
             key,
         )
 
@@ -449,7 +453,11 @@ class Engine:
             return command(
                 ValueType.JOB,
                 "THROW_ERROR",
-                {"errorCode": error.code, "errorMessage": error.message, "variables": error.variables},
+                {
+                    "errorCode": error.code,
+                    "errorMessage": error.message,
+                    "variables": error.variables,
+                },
                 job.key,
             )
         except Exception as error:

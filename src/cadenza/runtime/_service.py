@@ -80,7 +80,9 @@ class EngineService:
                     self._wakeup.wait(timeout)
                 if self._stopping and not self._queue:
                     return
-                taken = [self._queue.popleft() for _ in range(min(len(self._queue), self.max_batch))]
+                taken = [
+                    self._queue.popleft() for _ in range(min(len(self._queue), self.max_batch))
+                ]
             try:
                 self._process(taken)
             except Exception as error:  # a store failure: nothing was acknowledged
