@@ -11,7 +11,6 @@ from cadenza.kernel._context import Applier
 from cadenza.kernel._deploy_appliers import DEPLOYMENT_APPLIERS
 from cadenza.kernel._intents import (
     PI,
-    Creation,
     Incident,
     Job,
     Message,
@@ -22,7 +21,7 @@ from cadenza.kernel._intents import (
     UserTask,
     Variable,
 )
-from cadenza.kernel._records import Record, ValueType
+from cadenza.kernel._records import NOT_DECODED, Record, ValueType
 from cadenza.kernel._state import (
     BufferedMessage,
     ElementInstance,
@@ -139,7 +138,10 @@ def _flow_taken(state: State, record: Record) -> None:
 def _variable(state: State, record: Record) -> None:
     value = record.value
     scope = value["scopeKey"]
-    state.variables.setdefault(scope, {})[value["name"]] = decode(value["value"])
+    decoded = record.decoded
+    if decoded is NOT_DECODED:
+        decoded = decode(value["value"])
+    state.variables.setdefault(scope, {})[value["name"]] = decoded
     state.variable_keys.setdefault(scope, {})[value["name"]] = record.key
     state.observe_key(record.key)
 

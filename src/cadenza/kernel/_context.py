@@ -8,8 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from cadenza.kernel._records import RecordType, RejectionType, ValueType
 from cadenza.kernel._records import Record as Record
+from cadenza.kernel._records import RecordType, RejectionType, ValueType
 from cadenza.kernel._state import State
 
 Applier = Callable[[State, Record], None]
@@ -78,6 +78,29 @@ class Context:
             self.state.partition_id,
         )
         applier = self.appliers.get((value_type, intent))
+        if applier is not None:
+            applier(self.state, record)
+        self.batch.records.append(record)
+        return record
+
+    def variable_event(
+        self, decoded: Any, intent: str, key: int, value: dict[str, Any]
+    ) -> Record:
+        """Write a VARIABLE event whose JSON text encodes ``decoded`` (spares the applier a
+        decode)."""
+        record = Record(
+            key,
+            RecordType.EVENT,
+            ValueType.VARIABLE,
+            intent,
+            value,
+            self.now,
+            self._position(),
+            self.source_position,
+            self.state.partition_id,
+            decoded=decoded,
+        )
+        applier = self.appliers.get((ValueType.VARIABLE, intent))
         if applier is not None:
             applier(self.state, record)
         self.batch.records.append(record)

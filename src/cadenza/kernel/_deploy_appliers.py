@@ -43,9 +43,9 @@ def message_start_names(process: Process) -> dict[str, str]:
     names: dict[str, str] = {}
     for element_id in process.root.start_events:
         element = process.elements[element_id]
-        if element.event_type is EventType.MESSAGE and element.message is not None:
-            if element.message.name.feel is None:
-                names[element.message.name.source] = element_id
+        message = element.message
+        if element.event_type is EventType.MESSAGE and message and message.name.feel is None:
+            names[message.name.source] = element_id
     return names
 
 

@@ -333,7 +333,7 @@ def evaluate(bpmn: Bpmn, command: Record) -> None:
         )
         return
     values = command.value.get("variables") or {}
-    output, value, failure = evaluate_decision(state, decision, values)
+    _, value, failure = evaluate_decision(state, decision, values)
     intent = "FAILED" if failure else "EVALUATED"
     evaluated = bpmn.ctx.event(ValueType.DECISION_EVALUATION, intent, bpmn.ctx.new_key(), value)
     bpmn.ctx.respond(command, evaluated)

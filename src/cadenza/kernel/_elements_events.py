@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from cadenza.kernel import _variables as variables
 from cadenza.kernel._elements_tasks import Activity, cancel_work, create_job
 from cadenza.kernel._expressions import Failure
 from cadenza.kernel._flow import Bpmn, register
 from cadenza.kernel._state import ElementInstance
 from cadenza.model import Element, ElementKind, EventType
+
+_LOCAL_VARIABLES = (EventType.ERROR, EventType.ESCALATION)
 
 
 def _consume(bpmn: Bpmn, instance: ElementInstance) -> dict[str, object] | None:
@@ -22,6 +25,11 @@ class StartEvent(Activity):
     def activate(self, bpmn: Bpmn, instance: ElementInstance) -> None:
         """Take the trigger's variables (message, signal, timer, error...) and complete."""
         values = _consume(bpmn, instance)
+        if values and instance.element.event_type in _LOCAL_VARIABLES:
+            # error and escalation variables stay local to the catch event: only its output
+            # mappings carry them into the process (docs.camunda.io, "Error events")
+            variables.set_locals(bpmn.ctx, instance.key, values)
+            values = None
         bpmn.complete(instance, values)
 
 
@@ -54,7 +62,8 @@ class EndEvent(Activity):
             self._throw_error(bpmn, instance)
             return
         if element.event_type is EventType.ESCALATION:
-            bpmn.activated(instance)
+            if instance.state != "ELEMENT_ACTIVATED":  # not again when an incident is resolved
+                bpmn.activated(instance)
             code = _static_or_eval(bpmn, instance, element, "escalation")
             if code is None:
                 return
@@ -62,17 +71,19 @@ class EndEvent(Activity):
             if instance.key in bpmn.state.elements and instance.is_active:
                 bpmn.complete(instance)
             return
-        if element.event_type is EventType.SIGNAL:
-            if not _broadcast(bpmn, instance):
-                return
+        if element.event_type is EventType.SIGNAL and not _broadcast(bpmn, instance):
+            return
         bpmn.complete(instance)
 
     def _throw_error(self, bpmn: Bpmn, instance: ElementInstance) -> None:
-        bpmn.activated(instance)
+        if instance.state != "ELEMENT_ACTIVATED":  # not again when an incident is resolved
+            bpmn.activated(instance)
         code = _static_or_eval(bpmn, instance, instance.element, "error")
         if code is None:
             return
-        if not bpmn.events.throw_error(bpmn, instance, code, "", None):
+        # the end event's own variables (its input mappings) travel with the error
+        payload = dict(bpmn.state.variables.get(instance.key, {}))
+        if not bpmn.events.throw_error(bpmn, instance, code, "", payload):
             bpmn.incident(
                 instance,
                 "UNHANDLED_ERROR_EVENT",

@@ -12,8 +12,15 @@ from cadenza.kernel._flow import Bpmn
 from cadenza.kernel._intents import Subscription, Timer
 from cadenza.kernel._records import ValueType
 from cadenza.kernel._state import ElementInstance
-from cadenza.model import Element, ElementKind, EventType, TimerDefinition
-from cadenza.model import TimerFormatError, due_date, parse_cycle
+from cadenza.model import (
+    Element,
+    ElementKind,
+    EventType,
+    TimerDefinition,
+    TimerFormatError,
+    due_date,
+    parse_cycle,
+)
 
 _SUBSCRIBING = (EventType.MESSAGE, EventType.TIMER, EventType.SIGNAL)
 

@@ -72,7 +72,13 @@ class Evaluator:
         except feel.FeelSyntaxError as error:
             return Failure(f"failed to parse expression '{expression.feel}': {error}")
         view = ScopeView(self.state, scope_key, overlay)
-        value, warnings = compiled.evaluate_with_warnings(view, now=self.now)
+        try:
+            value, warnings = compiled.evaluate_with_warnings(view, now=self.now)
+        except feel.FeelAssertionError as error:
+            # a failed ``assert(...)`` fails the evaluation (Camunda raises an incident for it)
+            return Failure(
+                f"Assertion failure on evaluate the expression '{expression.feel}': {error}"
+            )
         return value, tuple(warnings)
 
     def value(

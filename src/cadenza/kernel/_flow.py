@@ -118,9 +118,15 @@ class Bpmn:
     ) -> int:
         """Queue the activation of ``element`` inside ``scope``; returns the new key."""
         key = self.ctx.new_key()
-        if element.multi_instance is not None and element_type is None:
-            if scope.element is not element or scope.value["bpmnElementType"] != MULTI_INSTANCE_BODY:
-                element_type = MULTI_INSTANCE_BODY
+        if (
+            element.multi_instance is not None
+            and element_type is None
+            and (
+                scope.element is not element
+                or scope.value["bpmnElementType"] != MULTI_INSTANCE_BODY
+            )
+        ):
+            element_type = MULTI_INSTANCE_BODY
         value = self.element_value(scope.process, element, scope, element_type)
         self.ctx.command(ValueType.PROCESS_INSTANCE, PI.ACTIVATE_ELEMENT, key, value)
         return key
@@ -225,9 +231,12 @@ class Bpmn:
             self._root_completed(instance)
             return
         scope = self.state.elements.get(instance.parent_key)
-        if scope is not None and scope.element is instance.element:
-            if not self.multi_instance.before_inner_completed(self, scope, instance):
-                return
+        if (
+            scope is not None
+            and scope.element is instance.element
+            and not self.multi_instance.before_inner_completed(self, scope, instance)
+        ):
+            return
         self.ctx.event(ValueType.PROCESS_INSTANCE, PI.ELEMENT_COMPLETED, instance.key, instance.value)
         if scope is not None and jump_to is not None:
             self.activate_child(scope, jump_to)

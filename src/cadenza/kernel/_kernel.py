@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from cadenza.kernel import _commands as commands
+from cadenza.kernel import _deployment as deployment
 from cadenza.kernel import (
     _elements_containers,  # noqa: F401  (registers processors)
     _elements_events,  # noqa: F401
     _elements_gateways,  # noqa: F401
     _elements_tasks,  # noqa: F401
 )
-from cadenza.kernel import _commands as commands
-from cadenza.kernel import _deployment as deployment
 from cadenza.kernel._appliers import APPLIERS, replay
 from cadenza.kernel._context import Batch, Context
 from cadenza.kernel._flow import Bpmn
@@ -47,6 +47,10 @@ def _terminate(bpmn: Bpmn, command: Record) -> None:
 
 def _publish(bpmn: Bpmn, command: Record) -> None:
     bpmn.events.publish(bpmn, command)
+
+
+def _correlate(bpmn: Bpmn, command: Record) -> None:
+    bpmn.events.correlate_now(bpmn, command)
 
 
 def _expire(bpmn: Bpmn, command: Record) -> None:
@@ -93,6 +97,7 @@ PROCESSORS: dict[tuple[ValueType, str], Processor] = {
     (ValueType.JOB_BATCH, "ACTIVATE"): commands.activate_jobs,
     (ValueType.MESSAGE, Message.PUBLISH): _publish,
     (ValueType.MESSAGE, Message.EXPIRE): _expire,
+    (ValueType.MESSAGE, "CORRELATE"): _correlate,
     (ValueType.SIGNAL, "BROADCAST"): _broadcast,
     (ValueType.TIMER, Timer.TRIGGER): _trigger_timer,
     (ValueType.INCIDENT, "RESOLVE"): commands.resolve_incident,

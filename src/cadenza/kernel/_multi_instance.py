@@ -17,7 +17,8 @@ from cadenza.kernel._intents import PI, MultiInstance
 from cadenza.kernel._records import ValueType
 from cadenza.kernel._state import ElementInstance
 
-_NAME = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_]*\s*$")
+# a variable or a nested property of one: the variable becomes a local of each inner instance
+_PATH = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)(?:\.[A-Za-z_][A-Za-z0-9_]*)*\s*$")
 
 
 class MultiInstanceBody(Activity):
@@ -64,8 +65,9 @@ class MultiInstanceBody(Activity):
             variables.set_local(bpmn.ctx, inner.key, loop.input_element, item)
         variables.set_local(bpmn.ctx, inner.key, "loopCounter", inner.loop_counter)
         output = loop.output_element
-        if output is not None and output.feel is not None and _NAME.match(output.feel):
-            name = output.feel.strip()
+        path = _PATH.match(output.feel) if output is not None and output.feel is not None else None
+        if path is not None and path.group(1) not in ("true", "false", "null"):
+            name = path.group(1)
             if name not in bpmn.state.variables.get(inner.key, {}):
                 variables.set_local(bpmn.ctx, inner.key, name, None)
 

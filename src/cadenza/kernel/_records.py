@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 RECORD_VERSION = 1
+NOT_DECODED: Any = object()
 
 
 class RecordType(enum.IntEnum):
@@ -56,6 +57,7 @@ class ValueType(enum.IntEnum):
     CLOCK = 28
     PROCESS_EVENT = 29
     MULTI_INSTANCE = 30
+    MESSAGE_CORRELATION = 31
 
 
 class RejectionType(enum.IntEnum):
@@ -95,6 +97,9 @@ class Record:
     rejection_reason: str = ""
     request_id: int = -1
     version: int = RECORD_VERSION
+    # The value a VARIABLE event encodes, kept so the applier need not decode the JSON text it
+    # was just given; not persisted (replay decodes the text).
+    decoded: Any = NOT_DECODED
 
     @property
     def is_event(self) -> bool:

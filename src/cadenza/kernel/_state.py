@@ -261,10 +261,12 @@ class State:
 
     def process_version(self, bpmn_process_id: str, version: int) -> DeployedProcess | None:
         """A specific version of a process, or None."""
-        versions = self.process_versions.get(bpmn_process_id)
-        if not versions or not 1 <= version <= len(versions):
-            return None
-        return self.processes[versions[version - 1]]
+        versions = self.process_versions.get(bpmn_process_id) or []
+        # by version number, not position: deleted versions leave gaps
+        for key in reversed(versions):
+            if self.processes[key].version == version:
+                return self.processes[key]
+        return None
 
     def latest_decision(self, decision_id: str) -> DeployedDecision | None:
         """The latest version of a decision, or None."""

@@ -161,7 +161,17 @@ class Events(Subscriptions):
         message: Mapping[str, Any],
     ) -> None:
         """Create an instance at a message start event."""
-        instance_key = bpmn.ctx.new_key()
+        self._start_with_key(bpmn, process, start_id, message_key, message, bpmn.ctx.new_key())
+
+    def _start_with_key(
+        self,
+        bpmn: Bpmn,
+        process: DeployedProcess,
+        start_id: str,
+        message_key: int,
+        message: Mapping[str, Any],
+        instance_key: int,
+    ) -> None:
         bpmn.ctx.event(
             ValueType.MESSAGE_START_EVENT_SUBSCRIPTION,
             Subscription.CORRELATED,
@@ -205,6 +215,56 @@ class Events(Subscriptions):
                     continue
                 self.start_by_message(bpmn, process, start_id, message_key, message.value)
                 return
+
+    def correlate_now(self, bpmn: Bpmn, command: Record) -> None:
+        """MESSAGE CORRELATE (REST ``/messages/correlation``): correlate to the first open
+        subscription or message start event now, never buffered; NOT_FOUND when none waits."""
+        state = bpmn.state
+        name = str(command.value.get("name") or "")
+        correlation_key = str(command.value.get("correlationKey") or "")
+        values = command.value.get("variables") or {}
+        if not name:
+            bpmn.ctx.reject(command, RejectionType.INVALID_ARGUMENT, "Expected a message name.")
+            return
+        message_key = bpmn.ctx.new_key()
+        answer: dict[str, Any] = {
+            "name": name,
+            "correlationKey": correlation_key,
+            "variables": values,
+            "messageKey": message_key,
+            "processInstanceKey": -1,
+            "tenantId": command.value.get("tenantId") or "<default>",
+        }
+        subscriptions = state.subscriptions_by_name.get((name, correlation_key))
+        if subscriptions:
+            subscription = state.subscriptions[next(iter(subscriptions))]
+            answer["processInstanceKey"] = subscription.value["processInstanceKey"]
+            correlated = bpmn.ctx.event(
+                ValueType.MESSAGE_CORRELATION, "CORRELATED", message_key, answer
+            )
+            bpmn.ctx.respond(command, correlated)
+            self.correlate(bpmn, subscription.key, message_key, values)
+            return
+        for definition_key, start_id in state.message_start_events.get(name, {}).items():
+            process = state.processes[definition_key]
+            pair = (process.bpmn_process_id, correlation_key)
+            if correlation_key and pair in state.message_start_instances:
+                continue
+            message = {"name": name, "correlationKey": correlation_key, "variables": values}
+            instance_key = bpmn.ctx.new_key()
+            answer["processInstanceKey"] = instance_key
+            correlated = bpmn.ctx.event(
+                ValueType.MESSAGE_CORRELATION, "CORRELATED", message_key, answer
+            )
+            bpmn.ctx.respond(command, correlated)
+            self._start_with_key(bpmn, process, start_id, message_key, message, instance_key)
+            return
+        bpmn.ctx.reject(
+            command,
+            RejectionType.NOT_FOUND,
+            f"Expected to find subscription for message with name '{name}' and correlation key "
+            f"'{correlation_key}', but none was found.",
+        )
 
     # -- signals -----------------------------------------------------------------------------
     def broadcast(self, bpmn: Bpmn, name: str, values: Mapping[str, Any] | None) -> None:
@@ -355,6 +415,12 @@ class Events(Subscriptions):
         bpmn.ctx.event(ValueType.PROCESS_INSTANCE, PI.ELEMENT_ACTIVATING, instance_key, value)
         variables.set_locals(bpmn.ctx, instance_key, values)
         if start_id is not None:
+            start = process.model.elements.get(start_id)
+            if start_variables and start is not None and not start.outputs:
+                # the start event would propagate them to the root anyway; set them before the
+                # event subprocess subscriptions open, whose correlation keys may read them
+                variables.set_locals(bpmn.ctx, instance_key, start_variables)
+                start_variables = None
             bpmn.trigger(instance_key, start_id, start_variables)
         root = bpmn.state.elements[instance_key]
         bpmn.processor(root).activate(bpmn, root)
@@ -394,7 +460,9 @@ class Events(Subscriptions):
             return
         called = caller.element.called_element
         propagate = called is None or called.propagate_all_child_variables
-        bpmn.complete(caller, values if propagate else None)
+        # output mappings read the child's variables even when not all of them propagate: as
+        # event variables they become locals of the call activity, and only the mapped go up
+        bpmn.complete(caller, values if propagate or caller.element.outputs else None)
 
     def root_terminated(
         self, bpmn: Bpmn, root: ElementInstance, correlation: tuple[str, str] | None

@@ -10,6 +10,8 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import orjson
+
 from cadenza.kernel._context import Context
 from cadenza.kernel._intents import Variable
 from cadenza.kernel._records import ValueType
@@ -18,12 +20,18 @@ from cadenza.kernel._state import State
 
 def encode(value: Any) -> str:
     """The JSON text of a variable value, as records carry it."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:  # integers beyond 64 bits: the standard library keeps them exact
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
 def decode(text: str) -> Any:
     """The value of a variable's JSON text."""
-    return json.loads(text)
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 class ScopeView(Mapping[str, Any]):
@@ -92,8 +100,8 @@ def set_local(ctx: Context, scope_key: int, name: str, value: Any) -> None:
         intent = Variable.CREATED
         key = ctx.new_key()
     owner = _owner_value(state, scope_key)
-    ctx.event(
-        ValueType.VARIABLE,
+    ctx.variable_event(
+        value,
         intent,
         key,
         {
