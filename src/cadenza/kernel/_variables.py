@@ -14,7 +14,6 @@ import orjson
 
 from cadenza.kernel._context import Context
 from cadenza.kernel._intents import Variable
-from cadenza.kernel._records import ValueType
 from cadenza.kernel._state import State
 
 
