@@ -21,6 +21,7 @@ def canonical(state: State) -> dict[str, Any]:
             for k, p in state.processes.items()
         },
         "process_versions": state.process_versions,
+        "process_version_counter": state.process_version_counter,
         "drgs": {
             k: (d.drg_id, d.version, d.checksum, d.decision_keys) for k, d in state.drgs.items()
         },

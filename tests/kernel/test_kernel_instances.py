@@ -4,6 +4,7 @@ versioning, rejections."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from kernel_xml import chain, definitions, end, process, service_task, start
@@ -245,3 +246,64 @@ def test_changed_resource_versions_each_process_it_holds(h: Harness) -> None:
     assert sorted((p.bpmn_process_id, p.version) for p in first.processes) == [("a", 1), ("b", 1)]
     second = h.deploy(("two.bpmn", two("y")))
     assert sorted((p.bpmn_process_id, p.version) for p in second.processes) == [("a", 2), ("b", 2)]
+
+
+@pytest.mark.parametrize(
+    "definition",
+    [
+        '<bpmn:signalEventDefinition signalRef="Go" />',
+        '<bpmn:messageEventDefinition messageRef="Go" />',
+        '<bpmn:timerEventDefinition><bpmn:timeCycle xsi:type="bpmn:tFormalExpression">'
+        "R/PT1H</bpmn:timeCycle></bpmn:timerEventDefinition>",
+    ],
+    ids=["signal", "message", "timer"],
+)
+def test_deleting_the_latest_version_reactivates_the_previous_start_events(
+    h: Harness, definition: str
+) -> None:
+    def model(job_type: str) -> str:
+        body = "\n".join(
+            [
+                start("start", definition),
+                service_task("task", job_type),
+                end(),
+                chain("start", "task", "end"),
+            ]
+        )
+        return process(
+            body, after='<bpmn:signal id="Go" name="go" /><bpmn:message id="Go" name="go" />'
+        )
+
+    h.deploy(("p.bpmn", model("v1")))
+    latest = h.deploy(("p.bpmn", model("v2")))
+    h.execute(
+        ValueType.RESOURCE_DELETION,
+        "DELETE",
+        {"resourceKey": latest.processes[0].process_definition_key},
+    )
+    h.broadcast_signal("go")
+    h.publish_message("go")
+    h.advance(timedelta(hours=1))
+    assert len(h.jobs("v1")) == 1
+    assert h.jobs("v2") == []
+    assert all(
+        s.value["processDefinitionKey"] != latest.processes[0].process_definition_key
+        for s in h.state.signal_subscriptions.values()
+    )
+
+
+def test_a_deleted_version_number_is_never_reused(h: Harness) -> None:
+    h.deploy(("p.bpmn", straight("v1")))
+    second = h.deploy(("p.bpmn", straight("v2")))
+    h.execute(
+        ValueType.RESOURCE_DELETION,
+        "DELETE",
+        {"resourceKey": second.processes[0].process_definition_key},
+    )
+    # the previous version is the latest again
+    h.create_instance("p")
+    assert len(h.jobs("v1")) == 1
+    third = h.deploy(("p.bpmn", straight("v3")))
+    assert third.processes[0].version == 3
+    with pytest.raises(CommandRejected):
+        h.create_instance("p", version=2)

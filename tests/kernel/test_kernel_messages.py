@@ -324,3 +324,29 @@ def test_a_new_version_takes_over_the_message_start_event(h: Harness) -> None:
     assert h.jobs("work") == []
     [job] = h.activate_jobs("work2")
     assert job.process_definition_version == 2
+
+
+def test_aggregator_pattern_follow_up_messages_join_the_started_instance(h: Harness) -> None:
+    xml = process(
+        "\n".join(
+            [
+                start("start", '<bpmn:messageEventDefinition messageRef="Item" />'),
+                catch("more", '<bpmn:messageEventDefinition messageRef="Item" />'),
+                end(),
+                chain("start", "more", "end"),
+            ]
+        ),
+        after=message("Item", "item", "=batch"),
+        process_id="agg",
+    )
+    h.deploy(("agg.bpmn", xml))
+    h.publish_message("item", "b-1", {"batch": "b-1", "first": 1}, ttl=timedelta(hours=1))
+    h.publish_message("item", "b-1", {"second": 2}, ttl=timedelta(hours=1))
+    h.publish_message("item", "b-1", {"third": 3}, ttl=timedelta(hours=1))
+    created = h.records(ValueType.PROCESS_INSTANCE, "ELEMENT_ACTIVATED", element_id="agg")
+    first = created[0].key
+    h.assert_instance_completed(first)
+    assert h.variables(first) == {"batch": "b-1", "first": 1, "second": 2}
+    # the third message started the next instance once the first one ended
+    assert len(created) == 2
+    assert h.variables(created[1].key) == {"third": 3}

@@ -63,14 +63,10 @@ def test_assign_claim_update_complete(h: Harness) -> None:
     h.assert_instance_completed(key)
     assert h.variables(key)["approved"] is True
     assert h.state.user_tasks == {}
-    assert [r.intent for r in h.records(ValueType.USER_TASK)] == [
-        "CREATING",
-        "CREATED",
-        "ASSIGNED",
-        "ASSIGNED",
-        "UPDATED",
-        "COMPLETED",
-    ]
+    # the settled events, in order (the transitional *ING events are left out of this check)
+    settled = ("CREATED", "ASSIGNED", "UPDATED", "COMPLETED")
+    intents = [r.intent for r in h.records(ValueType.USER_TASK) if r.intent in settled]
+    assert intents == ["CREATED", "ASSIGNED", "ASSIGNED", "UPDATED", "COMPLETED"]
 
 
 def test_commands_on_an_unknown_user_task_are_not_found(h: Harness) -> None:

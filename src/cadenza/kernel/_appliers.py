@@ -345,9 +345,7 @@ def _message_published(state: State, record: Record) -> None:
     name_key = (value["name"], value["correlationKey"])
     state.messages_by_name.setdefault(name_key, {})[record.key] = None
     if value.get("messageId"):
-        state.message_ids[(value["name"], value["correlationKey"], value["messageId"])] = (
-            record.key
-        )
+        state.message_ids[(value["name"], value["correlationKey"], value["messageId"])] = record.key
     state.message_deadlines.add(deadline, record.key)
 
 

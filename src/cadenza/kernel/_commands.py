@@ -108,8 +108,14 @@ def cancel_instance(bpmn: Bpmn, command: Record) -> None:
             f"'{root.value['parentProcessInstanceKey']}' instead.",
         )
         return
-    answer = Record(command.key, command.record_type, ValueType.PROCESS_INSTANCE,
-                    PI.ELEMENT_TERMINATING, root.value, command.timestamp)
+    answer = Record(
+        command.key,
+        command.record_type,
+        ValueType.PROCESS_INSTANCE,
+        PI.ELEMENT_TERMINATING,
+        root.value,
+        command.timestamp,
+    )
     bpmn.terminate(root)
     bpmn.ctx.respond(command, answer)
 
@@ -128,8 +134,7 @@ def _job(bpmn: Bpmn, command: Record, verb: str, states: tuple[str, ...]) -> Any
         bpmn.ctx.reject(
             command,
             Reject.INVALID_STATE,
-            f"Expected to {verb} job with key '{command.key}', but it is in state "
-            f"'{job.state}'",
+            f"Expected to {verb} job with key '{command.key}', but it is in state '{job.state}'",
         )
         return None
     return job
@@ -216,7 +221,9 @@ def throw_error(bpmn: Bpmn, command: Record) -> None:
 
 def update_retries(bpmn: Bpmn, command: Record) -> None:
     """JOB UPDATE_RETRIES."""
-    job = _job(bpmn, command, "update retries of", ("ACTIVATABLE", "ACTIVATED", "FAILED", "ERROR_THROWN"))
+    job = _job(
+        bpmn, command, "update retries of", ("ACTIVATABLE", "ACTIVATED", "FAILED", "ERROR_THROWN")
+    )
     if job is None:
         return
     retries = command.value.get("retries")
@@ -229,7 +236,9 @@ def update_retries(bpmn: Bpmn, command: Record) -> None:
         return
     value = dict(job.value)
     value["retries"] = retries
-    bpmn.ctx.respond(command, bpmn.ctx.event(ValueType.JOB, Job.RETRIES_UPDATED, command.key, value))
+    bpmn.ctx.respond(
+        command, bpmn.ctx.event(ValueType.JOB, Job.RETRIES_UPDATED, command.key, value)
+    )
 
 
 def update_timeout(bpmn: Bpmn, command: Record) -> None:
@@ -241,7 +250,9 @@ def update_timeout(bpmn: Bpmn, command: Record) -> None:
     value = dict(job.value)
     value["deadline"] = bpmn.ctx.now + timeout
     value["timeout"] = timeout
-    bpmn.ctx.respond(command, bpmn.ctx.event(ValueType.JOB, Job.TIMEOUT_UPDATED, command.key, value))
+    bpmn.ctx.respond(
+        command, bpmn.ctx.event(ValueType.JOB, Job.TIMEOUT_UPDATED, command.key, value)
+    )
 
 
 def time_out_job(bpmn: Bpmn, command: Record) -> None:
@@ -305,8 +316,15 @@ def activate_jobs(bpmn: Bpmn, command: Record) -> None:
         "tenantIds": list(value.get("tenantIds") or ["<default>"]),
     }
     batch = bpmn.ctx.event(ValueType.JOB_BATCH, JobBatch.ACTIVATED, bpmn.ctx.new_key(), batch_value)
-    answer = Record(batch.key, batch.record_type, batch.value_type, batch.intent,
-                    {**batch_value, "jobs": jobs}, batch.timestamp, batch.position)
+    answer = Record(
+        batch.key,
+        batch.record_type,
+        batch.value_type,
+        batch.intent,
+        {**batch_value, "jobs": jobs},
+        batch.timestamp,
+        batch.position,
+    )
     bpmn.ctx.respond(command, answer)
 
 
@@ -398,18 +416,30 @@ def user_task_command(bpmn: Bpmn, command: Record) -> None:
             )
             return
         value["assignee"] = assignee
-        bpmn.ctx.respond(command, bpmn.ctx.event(ValueType.USER_TASK, UserTask.ASSIGNED, command.key, value))
+        bpmn.ctx.respond(
+            command, bpmn.ctx.event(ValueType.USER_TASK, UserTask.ASSIGNED, command.key, value)
+        )
     elif command.intent == UserTask.ASSIGN:
         value["assignee"] = command.value.get("assignee") or ""
-        bpmn.ctx.respond(command, bpmn.ctx.event(ValueType.USER_TASK, UserTask.ASSIGNED, command.key, value))
+        bpmn.ctx.respond(
+            command, bpmn.ctx.event(ValueType.USER_TASK, UserTask.ASSIGNED, command.key, value)
+        )
     elif command.intent == UserTask.UPDATE:
         changed = []
-        for field in ("dueDate", "followUpDate", "candidateUsersList", "candidateGroupsList", "priority"):
+        for field in (
+            "dueDate",
+            "followUpDate",
+            "candidateUsersList",
+            "candidateGroupsList",
+            "priority",
+        ):
             if field in command.value and command.value[field] is not None:
                 value[field] = command.value[field]
                 changed.append(field)
         value["changedAttributes"] = changed
-        bpmn.ctx.respond(command, bpmn.ctx.event(ValueType.USER_TASK, UserTask.UPDATED, command.key, value))
+        bpmn.ctx.respond(
+            command, bpmn.ctx.event(ValueType.USER_TASK, UserTask.UPDATED, command.key, value)
+        )
     else:
         values = _variables_of(bpmn, command)
         if values is None:

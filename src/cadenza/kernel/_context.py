@@ -83,9 +83,7 @@ class Context:
         self.batch.records.append(record)
         return record
 
-    def variable_event(
-        self, decoded: Any, intent: str, key: int, value: dict[str, Any]
-    ) -> Record:
+    def variable_event(self, decoded: Any, intent: str, key: int, value: dict[str, Any]) -> Record:
         """Write a VARIABLE event whose JSON text encodes ``decoded`` (spares the applier a
         decode)."""
         record = Record(

@@ -71,6 +71,10 @@ def _process_created(state: State, record: Record) -> None:
         for registrations in state.message_start_events.values():
             registrations.pop(older, None)
     versions.append(record.key)
+    counter = state.process_version_counter
+    counter[deployed.bpmn_process_id] = max(
+        counter.get(deployed.bpmn_process_id, 0), deployed.version
+    )
     for name, element_id in message_start_names(model).items():
         state.message_start_events.setdefault(name, {})[record.key] = element_id
     state.observe_key(record.key)

@@ -82,7 +82,9 @@ def deploy(bpmn: Bpmn, command: Record) -> None:
                 form = json.loads(text)
                 form_id = form["id"]
             except (ValueError, KeyError, TypeError):
-                problems.append(f"'{name}': Expected the form to be JSON with an 'id', but it is not")
+                problems.append(
+                    f"'{name}': Expected the form to be JSON with an 'id', but it is not"
+                )
                 continue
             parsed.append(("form", name, text, checksum, str(form_id)))
         else:
@@ -116,9 +118,7 @@ def deploy(bpmn: Bpmn, command: Record) -> None:
         else:
             metadata["formMetadata"].append(_deploy_form(bpmn, name, text, checksum, model))
     value = {
-        "resources": [
-            {"resourceName": name, "resource": text} for _, name, text, _, _ in parsed
-        ],
+        "resources": [{"resourceName": name, "resource": text} for _, name, text, _, _ in parsed],
         **metadata,
         "tenantId": command.value.get("tenantId", "<default>"),
     }
@@ -127,7 +127,13 @@ def deploy(bpmn: Bpmn, command: Record) -> None:
 
 
 def _deploy_process(
-    bpmn: Bpmn, deployment_key: int, process_id: str, name: str, text: str, checksum: str, model: Any
+    bpmn: Bpmn,
+    deployment_key: int,
+    process_id: str,
+    name: str,
+    text: str,
+    checksum: str,
+    model: Any,
 ) -> dict[str, Any]:
     state = bpmn.state
     latest = state.latest_process(process_id)
@@ -142,7 +148,9 @@ def _deploy_process(
             "tenantId": latest.tenant_id,
         }
     key = bpmn.ctx.new_key()
-    version = (latest.version if latest else 0) + 1
+    # deleted versions are never reused (docs.camunda.io, "Resource deletion")
+    highest = max(latest.version if latest else 0, state.process_version_counter.get(process_id, 0))
+    version = highest + 1
     value = {
         "bpmnProcessId": process_id,
         "version": version,
@@ -172,7 +180,10 @@ def _replace_start_events(
                 ctx.event(ValueType.TIMER, Timer.CANCELED, key, timer.value)
         for key in list(state.signal_subscriptions):
             sub = state.signal_subscriptions[key].value
-            if sub.get("catchElementInstanceKey", -1) == -1 and sub["processDefinitionKey"] == older.key:
+            if (
+                sub.get("catchElementInstanceKey", -1) == -1
+                and sub["processDefinitionKey"] == older.key
+            ):
                 ctx.event(ValueType.SIGNAL_SUBSCRIPTION, Subscription.DELETED, key, sub)
     model = newer.model
     for start_id in has_start_kind(model, EventType.TIMER):
@@ -253,7 +264,9 @@ def _deploy_dmn(
     }
     bpmn.ctx.event(ValueType.DECISION_REQUIREMENTS, "CREATED", drg_key, drg_value)
     metadata["decisionRequirementsMetadata"].append(
-        _drg_metadata(drg_key, drg_id, drg_value["decisionRequirementsName"], version, name, checksum, False)
+        _drg_metadata(
+            drg_key, drg_id, drg_value["decisionRequirementsName"], version, name, checksum, False
+        )
     )
     for info in model.decisions:
         previous = state.latest_decision(info.decision_id)
@@ -351,9 +364,7 @@ def delete_resource(bpmn: Bpmn, command: Record) -> None:
         )
         return
     if key in state.processes:
-        running = any(
-            e.parent_key == -1 and e.process.key == key for e in state.elements.values()
-        )
+        running = any(e.parent_key == -1 and e.process.key == key for e in state.elements.values())
         if running:
             bpmn.ctx.reject(
                 command,
@@ -366,8 +377,24 @@ def delete_resource(bpmn: Bpmn, command: Record) -> None:
             timer = state.timers[timer_key]
             if timer.value["processDefinitionKey"] == key:
                 bpmn.ctx.event(ValueType.TIMER, Timer.CANCELED, timer_key, timer.value)
+        for sub_key, sub in list(state.signal_subscriptions.items()):
+            if sub.value.get("catchElementInstanceKey", -1) == -1 and (
+                sub.value["processDefinitionKey"] == key
+            ):
+                bpmn.ctx.event(
+                    ValueType.SIGNAL_SUBSCRIPTION, Subscription.DELETED, sub_key, sub.value
+                )
+    process = state.processes.get(key)
+    was_latest = process is not None and state.latest_process(process.bpmn_process_id) is process
     deleted = bpmn.ctx.event(
-        ValueType.RESOURCE_DELETION, "DELETED", command.key if command.key > 0 else key,
+        ValueType.RESOURCE_DELETION,
+        "DELETED",
+        command.key if command.key > 0 else key,
         {"resourceKey": key, "tenantId": "<default>"},
     )
     bpmn.ctx.respond(command, deleted)
+    if process is not None and was_latest:
+        # the previous version becomes the latest: its timer and signal start events wake up
+        previous = state.latest_process(process.bpmn_process_id)
+        if previous is not None:
+            _replace_start_events(bpmn, None, previous)

@@ -44,9 +44,7 @@ class Scope(Activity):
         """A path ended at ``child``."""
         after_child_ended(bpmn, scope)
 
-    def child_terminated(
-        self, bpmn: Bpmn, scope: ElementInstance, child: ElementInstance
-    ) -> None:
+    def child_terminated(self, bpmn: Bpmn, scope: ElementInstance, child: ElementInstance) -> None:
         """``child`` is gone."""
         after_child_ended(bpmn, scope)
 

@@ -189,4 +189,3 @@ def _broadcast(bpmn: Bpmn, instance: ElementInstance) -> bool:
     values = dict(bpmn.state.variables.get(instance.key, {}))
     bpmn.events.broadcast(bpmn, name, values)
     return True
-

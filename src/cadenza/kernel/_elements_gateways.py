@@ -9,9 +9,7 @@ from cadenza.kernel._records import ValueType
 from cadenza.kernel._state import ElementInstance
 from cadenza.model import ElementKind, SequenceFlow
 
-_NO_FLOW = (
-    "Expected at least one condition to evaluate to true, or to have a default flow"
-)
+_NO_FLOW = "Expected at least one condition to evaluate to true, or to have a default flow"
 
 
 def _conditions(

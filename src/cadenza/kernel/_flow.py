@@ -46,9 +46,7 @@ class ContainerProcessor(ElementProcessor, Protocol):
     def child_completed(self, bpmn: Bpmn, scope: ElementInstance, child: ElementInstance) -> None:
         """A child completed and took no sequence flow: the scope may be done."""
 
-    def child_terminated(
-        self, bpmn: Bpmn, scope: ElementInstance, child: ElementInstance
-    ) -> None:
+    def child_terminated(self, bpmn: Bpmn, scope: ElementInstance, child: ElementInstance) -> None:
         """A child terminated: a terminating scope may be done, an interrupted one goes on."""
 
 
@@ -158,7 +156,9 @@ class Bpmn:
 
     def activated(self, instance: ElementInstance) -> None:
         """Write ELEMENT_ACTIVATED: the element waits (job, message, timer, children)."""
-        self.ctx.event(ValueType.PROCESS_INSTANCE, PI.ELEMENT_ACTIVATED, instance.key, instance.value)
+        self.ctx.event(
+            ValueType.PROCESS_INSTANCE, PI.ELEMENT_ACTIVATED, instance.key, instance.value
+        )
 
     def input_mappings(self, instance: ElementInstance) -> bool:
         """Apply ``zeebe:input`` mappings as locals; False (and an incident) on failure."""
@@ -176,13 +176,17 @@ class Bpmn:
         return True
 
     # -- completion --------------------------------------------------------------------------
-    def complete(self, instance: ElementInstance, event_variables: Mapping[str, Any] | None = None) -> None:
+    def complete(
+        self, instance: ElementInstance, event_variables: Mapping[str, Any] | None = None
+    ) -> None:
         """Start completing: ELEMENT_COMPLETING, event variables, then the complete hook."""
         if instance.state not in (PI.ELEMENT_ACTIVATING, PI.ELEMENT_ACTIVATED):
             return
         if instance.state == PI.ELEMENT_ACTIVATING:
             self.activated(instance)
-        self.ctx.event(ValueType.PROCESS_INSTANCE, PI.ELEMENT_COMPLETING, instance.key, instance.value)
+        self.ctx.event(
+            ValueType.PROCESS_INSTANCE, PI.ELEMENT_COMPLETING, instance.key, instance.value
+        )
         if event_variables:
             self.apply_event_variables(instance, event_variables)
         self.processor(instance).complete(self, instance)
@@ -237,7 +241,9 @@ class Bpmn:
             and not self.multi_instance.before_inner_completed(self, scope, instance)
         ):
             return
-        self.ctx.event(ValueType.PROCESS_INSTANCE, PI.ELEMENT_COMPLETED, instance.key, instance.value)
+        self.ctx.event(
+            ValueType.PROCESS_INSTANCE, PI.ELEMENT_COMPLETED, instance.key, instance.value
+        )
         if scope is not None and jump_to is not None:
             self.activate_child(scope, jump_to)
             return
@@ -273,7 +279,9 @@ class Bpmn:
         value["flowScopeKey"] = scope.key
         value["bpmnElementType"] = "SEQUENCE_FLOW"
         value["bpmnEventType"] = "UNSPECIFIED"
-        self.ctx.event(ValueType.PROCESS_INSTANCE, PI.SEQUENCE_FLOW_TAKEN, self.ctx.new_key(), value)
+        self.ctx.event(
+            ValueType.PROCESS_INSTANCE, PI.SEQUENCE_FLOW_TAKEN, self.ctx.new_key(), value
+        )
         target = scope.process.model.elements[flow.target]
         if target.kind in (ElementKind.PARALLEL_GATEWAY, ElementKind.INCLUSIVE_GATEWAY) and (
             len(target.incoming) > 1
@@ -306,7 +314,9 @@ class Bpmn:
         """ELEMENT_TERMINATING, resolve its incidents, then the terminate hook."""
         if instance.state in (PI.ELEMENT_TERMINATING, PI.ELEMENT_TERMINATED, PI.ELEMENT_COMPLETED):
             return
-        self.ctx.event(ValueType.PROCESS_INSTANCE, PI.ELEMENT_TERMINATING, instance.key, instance.value)
+        self.ctx.event(
+            ValueType.PROCESS_INSTANCE, PI.ELEMENT_TERMINATING, instance.key, instance.value
+        )
         self.resolve_incidents(instance)
         self.processor(instance).terminate(self, instance)
 
@@ -321,7 +331,9 @@ class Bpmn:
         """ELEMENT_TERMINATED, then an interrupting boundary event, or tell the scope."""
         boundary = instance.interrupting_event
         correlation = self.state.instance_correlation_keys.get(instance.key)
-        self.ctx.event(ValueType.PROCESS_INSTANCE, PI.ELEMENT_TERMINATED, instance.key, instance.value)
+        self.ctx.event(
+            ValueType.PROCESS_INSTANCE, PI.ELEMENT_TERMINATED, instance.key, instance.value
+        )
         scope = self.state.elements.get(instance.parent_key)
         if scope is None:
             self.events.root_terminated(self, instance, correlation)
@@ -407,9 +419,7 @@ class Bpmn:
         return None
 
 
-def _assign_path(
-    results: dict[str, Any], target: str, value: Any, existing: Any = None
-) -> None:
+def _assign_path(results: dict[str, Any], target: str, value: Any, existing: Any = None) -> None:
     """Set ``target`` (``a`` or ``a.b.c``) in ``results``, creating nested contexts."""
     if "." not in target:
         results[target] = value

@@ -18,6 +18,7 @@ from cadenza.kernel import (
     _elements_tasks,  # noqa: F401
 )
 from cadenza.kernel._appliers import APPLIERS, replay
+from cadenza.kernel._command_fields import invalid_fields
 from cadenza.kernel._context import Batch, Context
 from cadenza.kernel._flow import Bpmn
 from cadenza.kernel._intents import PI, Creation, Job, Message, Timer
@@ -110,12 +111,16 @@ PROCESSORS: dict[tuple[ValueType, str], Processor] = {
 
 
 def command(
-    value_type: ValueType, intent: str, value: dict[str, object] | None = None, key: int = -1,
+    value_type: ValueType,
+    intent: str,
+    value: dict[str, object] | None = None,
+    key: int = -1,
     request_id: int = -1,
 ) -> Record:
     """A client command record (timestamp and position are set when it is processed)."""
-    return Record(key, RecordType.COMMAND, value_type, intent, dict(value or {}), 0,
-                  request_id=request_id)
+    return Record(
+        key, RecordType.COMMAND, value_type, intent, dict(value or {}), 0, request_id=request_id
+    )
 
 
 class Kernel:
@@ -152,6 +157,10 @@ class Kernel:
                 f"Expected a known command, but got {record.value_type.name} {record.intent}",
             )
             return
+        problem = invalid_fields(record)
+        if problem is not None:
+            bpmn.ctx.reject(record, RejectionType.INVALID_ARGUMENT, problem)
+            return
         processor(bpmn, record)
 
     def replay(self, records: Iterable[Record]) -> None:
@@ -175,7 +184,9 @@ class Kernel:
 
         def deadline_live(entry: tuple[int, int]) -> bool:
             job = state.jobs.get(entry[1])
-            return job is not None and job.state == "ACTIVATED" and job.value["deadline"] == entry[0]
+            return (
+                job is not None and job.state == "ACTIVATED" and job.value["deadline"] == entry[0]
+            )
 
         for entry in state.job_deadlines.pop_due(now):
             if deadline_live(entry):

@@ -118,12 +118,13 @@ class MultiInstanceBody(Activity):
         if loop.sequential and body.mi_next < total:
             bpmn.activate_child(body, body.element, body.element.kind.value)
             return
-        if body.mi_completed + body.mi_terminated >= total and bpmn.state.child_count(body.key) == 0:
+        if (
+            body.mi_completed + body.mi_terminated >= total
+            and bpmn.state.child_count(body.key) == 0
+        ):
             bpmn.complete(body)
 
-    def child_terminated(
-        self, bpmn: Bpmn, scope: ElementInstance, child: ElementInstance
-    ) -> None:
+    def child_terminated(self, bpmn: Bpmn, scope: ElementInstance, child: ElementInstance) -> None:
         """An inner instance terminated: a terminating body may be done."""
         if scope.state == PI.ELEMENT_TERMINATING and bpmn.state.child_count(scope.key) == 0:
             bpmn.terminated(scope)

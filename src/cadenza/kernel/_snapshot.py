@@ -52,14 +52,33 @@ def to_snapshot(state: State) -> dict[str, Any]:
         "partition": state.partition_id,
         "lastKey": state.last_key,
         "lastPosition": state.last_position,
+        "processVersionCounter": state.process_version_counter,
         "processes": [
-            [p.key, p.bpmn_process_id, p.version, p.resource_name, p.checksum, p.resource,
-             p.deployment_key, p.version_tag, p.tenant_id]
+            [
+                p.key,
+                p.bpmn_process_id,
+                p.version,
+                p.resource_name,
+                p.checksum,
+                p.resource,
+                p.deployment_key,
+                p.version_tag,
+                p.tenant_id,
+            ]
             for p in state.processes.values()
         ],
         "drgs": [
-            [d.key, d.drg_id, d.name, d.version, d.resource_name, d.checksum, d.resource,
-             d.namespace, d.decision_keys]
+            [
+                d.key,
+                d.drg_id,
+                d.name,
+                d.version,
+                d.resource_name,
+                d.checksum,
+                d.resource,
+                d.namespace,
+                d.decision_keys,
+            ]
             for d in state.drgs.values()
         ],
         "decisions": [
@@ -144,6 +163,11 @@ def _deployments(state: State, data: dict[str, Any]) -> None:
         latest = state.processes[keys[-1]]
         for message_name, element_id in message_start_names(latest.model).items():
             state.message_start_events.setdefault(message_name, {})[latest.key] = element_id
+    counter = state.process_version_counter
+    counter.update(data.get("processVersionCounter") or {})
+    for process in state.processes.values():
+        pid = process.bpmn_process_id
+        counter[pid] = max(counter.get(pid, 0), process.version)
     for key, drg_id, name, version, rname, checksum, resource, ns, decisions in data["drgs"]:
         model = parse_dmn(state, resource, rname, checksum)
         state.drgs[key] = DeployedDrg(

@@ -195,6 +195,8 @@ class State:
         # deployments
         self.processes: dict[int, DeployedProcess] = {}
         self.process_versions: dict[str, list[int]] = {}  # bpmnProcessId -> keys by version
+        # bpmnProcessId -> highest version ever deployed: a deleted version is never reused
+        self.process_version_counter: dict[str, int] = {}
         self.drgs: dict[int, DeployedDrg] = {}
         self.drg_versions: dict[str, list[int]] = {}
         self.decisions: dict[int, DeployedDecision] = {}

@@ -316,9 +316,14 @@ class Events(Subscriptions):
         if owner is None:
             return
         catch = owner.process.model.elements[value["targetElementId"]]
-        repeat = repetitions != 1 and not catch.interrupting and catch.kind in (
-            ElementKind.BOUNDARY_EVENT,
-            ElementKind.START_EVENT,
+        repeat = (
+            repetitions != 1
+            and not catch.interrupting
+            and catch.kind
+            in (
+                ElementKind.BOUNDARY_EVENT,
+                ElementKind.START_EVENT,
+            )
         )
         self.trigger_catch(bpmn, owner, catch, None)
         if repeat and owner.is_active and owner.key in state.elements and catch.timer:
