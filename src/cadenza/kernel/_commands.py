@@ -416,11 +416,13 @@ def user_task_command(bpmn: Bpmn, command: Record) -> None:
             )
             return
         value["assignee"] = assignee
+        bpmn.ctx.event(ValueType.USER_TASK, UserTask.CLAIMING, command.key, value)
         bpmn.ctx.respond(
             command, bpmn.ctx.event(ValueType.USER_TASK, UserTask.ASSIGNED, command.key, value)
         )
     elif command.intent == UserTask.ASSIGN:
         value["assignee"] = command.value.get("assignee") or ""
+        bpmn.ctx.event(ValueType.USER_TASK, UserTask.ASSIGNING, command.key, value)
         bpmn.ctx.respond(
             command, bpmn.ctx.event(ValueType.USER_TASK, UserTask.ASSIGNED, command.key, value)
         )
@@ -437,6 +439,7 @@ def user_task_command(bpmn: Bpmn, command: Record) -> None:
                 value[field] = command.value[field]
                 changed.append(field)
         value["changedAttributes"] = changed
+        bpmn.ctx.event(ValueType.USER_TASK, UserTask.UPDATING, command.key, value)
         bpmn.ctx.respond(
             command, bpmn.ctx.event(ValueType.USER_TASK, UserTask.UPDATED, command.key, value)
         )
@@ -445,6 +448,7 @@ def user_task_command(bpmn: Bpmn, command: Record) -> None:
         if values is None:
             return
         value["variables"] = values
+        bpmn.ctx.event(ValueType.USER_TASK, UserTask.COMPLETING, command.key, value)
         completed = bpmn.ctx.event(ValueType.USER_TASK, UserTask.COMPLETED, command.key, value)
         bpmn.ctx.respond(command, completed)
         instance = state.elements.get(task["elementInstanceKey"])

@@ -6,6 +6,7 @@ from cadenza.kernel import _variables as variables
 from cadenza.kernel._elements_tasks import Activity, cancel_work, create_job
 from cadenza.kernel._expressions import Failure
 from cadenza.kernel._flow import Bpmn, register
+from cadenza.kernel._records import ValueType
 from cadenza.kernel._state import ElementInstance
 from cadenza.model import Element, ElementKind, EventType
 
@@ -187,5 +188,7 @@ def _broadcast(bpmn: Bpmn, instance: ElementInstance) -> bool:
         bpmn.incident(instance, "EXTRACT_VALUE_ERROR", name.message)
         return False
     values = dict(bpmn.state.variables.get(instance.key, {}))
+    signal = {"signalName": name, "variables": values, "tenantId": "<default>"}
+    bpmn.ctx.event(ValueType.SIGNAL, "BROADCASTED", bpmn.ctx.new_key(), signal)
     bpmn.events.broadcast(bpmn, name, values)
     return True

@@ -74,6 +74,7 @@ def cancel_work(bpmn: Bpmn, instance: ElementInstance) -> None:
     if instance.user_task_key != -1:
         task = state.user_tasks.get(instance.user_task_key)
         if task is not None:
+            bpmn.ctx.event(ValueType.USER_TASK, UserTask.CANCELING, instance.user_task_key, task)
             bpmn.ctx.event(ValueType.USER_TASK, UserTask.CANCELED, instance.user_task_key, task)
 
 

@@ -145,6 +145,11 @@ class UserTask:
 
     CREATING: Final = "CREATING"
     CREATED: Final = "CREATED"
+    ASSIGNING: Final = "ASSIGNING"
+    CLAIMING: Final = "CLAIMING"
+    UPDATING: Final = "UPDATING"
+    COMPLETING: Final = "COMPLETING"
+    CANCELING: Final = "CANCELING"
     ASSIGN: Final = "ASSIGN"
     ASSIGNED: Final = "ASSIGNED"
     CLAIM: Final = "CLAIM"
