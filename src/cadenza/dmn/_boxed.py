@@ -24,7 +24,7 @@ from cadenza.dmn._model import (
 )
 from cadenza.dmn._result import DecisionEvaluationError
 from cadenza.dmn._tables import CompiledTable, split_unary_tests
-from cadenza.dmn._types import DmnType, coerce
+from cadenza.dmn._types import ANY, DmnType, coerce, conforms
 from cadenza.model import Problem
 
 
@@ -49,6 +49,13 @@ class ExpressionCompiler:
         self._expressions: dict[tuple[str, frozenset[str]], ValueFn] = {}
         self._tests: dict[tuple[str, frozenset[str]], TestFn] = {}
 
+    def type_predicate(self, name: str) -> Callable[[Any], bool] | None:
+        """FEEL's hook for type names it does not know: this model's item definitions."""
+        declared = self.resolve(name)
+        if declared is None or declared is ANY:
+            return None
+        return lambda value: value is not None and conforms(value, declared, allowed=False)
+
     def _syntax_problem(
         self, error: FeelSyntaxError, text: str, line: int, element: str | None
     ) -> str:
@@ -69,7 +76,7 @@ class ExpressionCompiler:
         found = self._expressions.get(key)
         if found is None:
             try:
-                found = _feel.compile_expression(text, self.names)
+                found = _feel.compile_expression(text, self.names, self.type_predicate)
             except FeelSyntaxError as error:
                 found = _failing(self._syntax_problem(error, text, line, element), element)
             except Exception as error:  # a compiler defect: reported, located
@@ -88,7 +95,7 @@ class ExpressionCompiler:
 
     def _feel_tests(self, text: str, line: int, element: str | None) -> TestFn:
         try:
-            return _feel.compile_unary_tests(text, self.names)
+            return _feel.compile_unary_tests(text, self.names, self.type_predicate)
         except FeelSyntaxError as error:
             message = self._syntax_problem(error, text, line, element)
         except Exception as error:  # a compiler defect: reported, located

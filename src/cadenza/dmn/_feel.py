@@ -39,11 +39,17 @@ __all__ = [
 ]
 
 
-def compile_expression(text: str, names: frozenset[str] = frozenset()) -> ValueFn:
+def compile_expression(
+    text: str, names: frozenset[str] = frozenset(), types: feel.TypeResolver | None = None
+) -> ValueFn:
     """Compile a FEEL expression once; the result evaluates it against a scope (raw values).
 
-    ``names`` are the model's variable names, so multi-word names read as one name."""
-    compiled = feel.compile(text, names)
+    ``names`` are the model's variable names, so multi-word names read as one name; ``types``
+    resolves item definition names for ``instance of`` and typed function parameters (only
+    passed on when the text can use a type name, so other expressions share the cache)."""
+    if types is not None and "instance" not in text and "function" not in text:
+        types = None
+    compiled = feel.compile(text, names, types=types)
     stripped = text.strip()
     if _PLAIN_NAME.match(stripped) and stripped not in _KEYWORDS:
         # A bare variable name (the usual table input) is read directly; anything else
@@ -91,9 +97,14 @@ _KEYWORDS = frozenset(
 )
 
 
-def compile_unary_tests(text: str, names: frozenset[str] = frozenset()) -> TestFn:
-    """Compile the unary tests of a table cell or an allowed-values list."""
-    compiled = feel.compile_unary_tests(text, names)
+def compile_unary_tests(
+    text: str, names: frozenset[str] = frozenset(), types: feel.TypeResolver | None = None
+) -> TestFn:
+    """Compile the unary tests of a table cell or an allowed-values list (``types`` as for
+    :func:`compile_expression`)."""
+    if types is not None and "instance" not in text and "function" not in text:
+        types = None
+    compiled = feel.compile_unary_tests(text, names, types=types)
     matches = compiled.matches
 
     def run(value: Any, scope: Scope) -> bool:

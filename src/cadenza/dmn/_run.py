@@ -259,12 +259,17 @@ class Evaluation:
             ):
                 key = (id(graph), compiled_decision.decision.source.element_id or "")
                 given[key] = argument
-            inner = Evaluation(variables, locate, record=False, given=given, now=now)
+            inner = Evaluation(variables, locate, record=self.record, given=given, now=now)
             results: dict[str, Any] = {}
-            for requirement in service.output_decisions:
-                owner = locate(graph, requirement)
-                compiled = owner.decisions[requirement.element_id]
-                results[compiled.decision.name] = inner.decision(owner, compiled)
+            try:
+                for requirement in service.output_decisions:
+                    owner = locate(graph, requirement)
+                    compiled = owner.decisions[requirement.element_id]
+                    results[compiled.decision.name] = inner.decision(owner, compiled)
+            finally:
+                # The decisions a service evaluates belong to the caller's trail, as Zeebe
+                # records every decision an evaluation ran.
+                self.trail.extend(inner.trail)
             result: Any = next(iter(results.values())) if len(results) == 1 else results
             return coerce(result, result_type)[0]
 

@@ -80,8 +80,11 @@ def value_kind(value: Any) -> str:
     return _feel.special_kind(value)
 
 
-def conforms(value: Any, declared: DmnType) -> bool:
-    """True when ``value`` is an instance of ``declared`` (null conforms to every type)."""
+def conforms(value: Any, declared: DmnType, allowed: bool = True) -> bool:
+    """True when ``value`` is an instance of ``declared`` (null conforms to every type).
+
+    ``allowed`` False leaves the allowed values out, as FEEL ``instance of`` does (the DMN
+    TCK: ``256 instance of t255`` is true for a number type limited to ``<= 255``)."""
     if value is None:
         return True
     kind = declared.kind
@@ -89,18 +92,20 @@ def conforms(value: Any, declared: DmnType) -> bool:
         ok = True
     elif kind == "list":
         ok = isinstance(value, list | tuple) and (
-            declared.element is None or all(conforms(v, declared.element) for v in value)
+            declared.element is None or all(conforms(v, declared.element, allowed) for v in value)
         )
     elif kind == "context":
         ok = isinstance(value, Mapping) and (
             declared.fields is None
-            or all(name in value and conforms(value[name], t) for name, t in declared.fields)
+            or all(
+                name in value and conforms(value[name], t, allowed) for name, t in declared.fields
+            )
         )
     elif kind == "duration":
         ok = value_kind(value) in {"days and time duration", "years and months duration"}
     else:
         ok = value_kind(value) == kind
-    if ok and declared.allowed is not None:
+    if ok and allowed and declared.allowed is not None:
         ok = declared.allowed(value)
     return ok
 

@@ -23,8 +23,21 @@ from cadenza.feel._errors import (
     FeelSyntaxError,
 )
 from cadenza.feel._lib_context import json_text as to_json_text
+from cadenza.feel._temporal import (
+    parse_date,
+    parse_duration,
+    parse_temporal,
+    parse_time,
+)
+from cadenza.feel._temporal import parse_datetime as parse_date_and_time
 from cadenza.feel._text import feel_string
-from cadenza.feel._types import DECIMAL_CONTEXT, FeelFunction, Range, YearsMonthsDuration
+from cadenza.feel._types import (
+    DECIMAL_CONTEXT,
+    FeelFunction,
+    Range,
+    RangeKind,
+    YearsMonthsDuration,
+)
 from cadenza.feel._values import from_feel, to_feel
 
 __all__ = [
@@ -38,6 +51,7 @@ __all__ = [
     "FeelFunction",
     "FeelSyntaxError",
     "Range",
+    "RangeKind",
     "TypeResolver",
     "UnaryTests",
     "YearsMonthsDuration",
@@ -46,6 +60,11 @@ __all__ = [
     "evaluate",
     "feel_string",
     "from_feel",
+    "parse_date",
+    "parse_date_and_time",
+    "parse_duration",
+    "parse_temporal",
+    "parse_time",
     "to_feel",
     "to_json",
     "to_json_text",

@@ -197,6 +197,12 @@ def power(a: Any, b: Any) -> Any:
     if type(a) is Decimal and type(b) is Decimal:
         if not b.is_finite() or abs(b) > 999_999_999:
             raise FeelEvaluationError("exponent out of range")
+        if not b:
+            return Decimal(1)  # 0 ** 0 is 1, as for any base
+        if not a and b < 0:
+            raise FeelEvaluationError("zero raised to a negative power")
+        if a < 0 and b != b.to_integral_value():
+            raise FeelEvaluationError("a negative number raised to a fractional power")
         return _C.power(a, b)
     raise _fail("**", a, b)
 

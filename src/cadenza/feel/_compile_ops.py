@@ -18,11 +18,21 @@ from cadenza.feel._ast import (
     Or,
 )
 from cadenza.feel._errors import FeelEvaluationError
-from cadenza.feel._runtime import LARGE, MISSING, CompilerLike, EvalContext, Evaluator, Scope
+from cadenza.feel._runtime import (
+    LARGE,
+    MISSING,
+    CompilerLike,
+    EvalContext,
+    Evaluator,
+    Scope,
+    arithmetic_message,
+)
+from cadenza.feel._types import RangeKind
 from cadenza.feel._values import compare, feel_equal, to_feel
 
 __all__ = [
     "ORDER_TESTS",
+    "RANGE_KINDS",
     "compile_and",
     "compile_binary",
     "compile_comparison",
@@ -44,11 +54,19 @@ ORDER_TESTS: dict[BinaryOp, Callable[[int], bool]] = {
     BinaryOp.GE: lambda c: c >= 0,
 }
 
+RANGE_KINDS = {
+    BinaryOp.LT: RangeKind.LESS,
+    BinaryOp.LE: RangeKind.LESS_OR_EQUAL,
+    BinaryOp.GT: RangeKind.GREATER,
+    BinaryOp.GE: RangeKind.GREATER_OR_EQUAL,
+    BinaryOp.EQ: RangeKind.EQUAL,
+    BinaryOp.NE: RangeKind.NOT_EQUAL,
+}
+"""The range kind each unary comparison operator denotes when used as a value."""
+
 
 def _guard(ctx: EvalContext, error: Exception) -> None:
-    ctx.warn(
-        str(error) if isinstance(error, FeelEvaluationError) else f"arithmetic error: {error!r}"
-    )
+    ctx.warn(str(error) if isinstance(error, FeelEvaluationError) else arithmetic_message(error))
 
 
 def compile_binary(c: CompilerLike, node: Binary) -> Evaluator:

@@ -17,7 +17,7 @@ from cadenza.feel._ast import (
     UnaryComparison,
     UnaryTests,
 )
-from cadenza.feel._compile_ops import ORDER_TESTS
+from cadenza.feel._compile_ops import ORDER_TESTS, RANGE_KINDS
 from cadenza.feel._runtime import MISSING, CompilerLike, EvalContext, Scope
 from cadenza.feel._semantics import range_contains, test_matches
 from cadenza.feel._types import Range
@@ -58,13 +58,9 @@ def _constant(node: Node) -> Any:
     if isinstance(node, Literal):
         return node.value
     if isinstance(node, UnaryComparison) and isinstance(node.operand, Literal):
-        v = node.operand.value
-        op = node.op
-        if op is BinaryOp.LT or op is BinaryOp.LE:
-            return Range(None, v, False, op is BinaryOp.LE)
-        if op is BinaryOp.GT or op is BinaryOp.GE:
-            return Range(v, None, op is BinaryOp.GE, False)
-        return MISSING
+        if node.op is BinaryOp.EQ or node.op is BinaryOp.NE:
+            return MISSING
+        return Range.comparison(RANGE_KINDS[node.op], node.operand.value)
     if (
         isinstance(node, RangeLiteral)
         and isinstance(node.start, Literal)
@@ -94,9 +90,15 @@ def _constant_test(expected: Any) -> TestEvaluator:
 
         return equal_test
 
+    if kind is bool:
+        # A boolean literal is compared with the input, as any other literal: `true` matches
+        # the boolean true only (Zeebe's FEEL engine and the DMN layer's fast path agree).
+        def boolean_test(ctx: EvalContext, value: Any) -> bool | None:
+            return value is expected
+
+        return boolean_test
+
     def value_test(ctx: EvalContext, value: Any) -> bool | None:
-        if kind is bool and type(value) is not bool:
-            return bool(expected)
         return test_matches(value, expected)
 
     return value_test

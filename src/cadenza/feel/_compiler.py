@@ -9,7 +9,6 @@ from cadenza.feel._ast import (
     And,
     Between,
     Binary,
-    BinaryOp,
     Comparison,
     ContextLiteral,
     Filter,
@@ -33,6 +32,7 @@ from cadenza.feel._ast import (
 )
 from cadenza.feel._compile_loops import compile_filter, compile_for, compile_quantified
 from cadenza.feel._compile_ops import (
+    RANGE_KINDS,
     compile_and,
     compile_binary,
     compile_comparison,
@@ -272,18 +272,8 @@ class Compiler:
 
     def _unary_comparison(self, node: UnaryComparison) -> Evaluator:
         operand = self.compile(node.operand)
-        op = node.op
-
-        def unary_range(ctx: EvalContext) -> Any:
-            v = operand(ctx)
-            if op is BinaryOp.LT or op is BinaryOp.LE:
-                return Range(None, v, False, op is BinaryOp.LE)
-            if op is BinaryOp.GT or op is BinaryOp.GE:
-                return Range(v, None, op is BinaryOp.GE, False)
-            ctx.warn("'=' and '!=' tests are only allowed in unary tests")
-            return None
-
-        return unary_range
+        kind = RANGE_KINDS[node.op]
+        return lambda ctx: Range.comparison(kind, operand(ctx))
 
     def _function(self, node: FunctionDefinition) -> Evaluator:
         names = tuple(name for name, _ in node.parameters)
@@ -291,7 +281,9 @@ class Compiler:
         if node.external:
 
             def external(args: Any, ctx: Any) -> Any:
-                raise FeelEvaluationError("external functions are not supported")
+                raise FeelEvaluationError(
+                    "external functions (Java, PMML) are not supported: they need a host runtime"
+                )
 
             function = FeelFunction(names, external, "external")
             return lambda ctx: function

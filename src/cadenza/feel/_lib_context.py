@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from cadenza.feel._builtins import as_list, as_string, builtin
+from cadenza.feel._builtins import BUILTINS, as_list, as_string, builtin
 from cadenza.feel._errors import FeelAssertionError, FeelEvaluationError
-from cadenza.feel._runtime import check_string
+from cadenza.feel._runtime import NamedArguments, check_string
 from cadenza.feel._temporal import format_date, format_datetime, format_days_time, format_time
 from cadenza.feel._text import format_number
 from cadenza.feel._types import FeelFunction, Range, YearsMonthsDuration
@@ -63,9 +65,18 @@ def _put(context: dict[str, Any], keys: list[Any], value: Any) -> dict[str, Any]
     if len(keys) == 1:
         result[key] = value
         return result
-    inner = result.get(key)
-    result[key] = _put(inner if type(inner) is dict else {}, keys[1:], value)
+    inner = result.get(key, {})
+    if type(inner) is not dict:
+        raise FeelEvaluationError(f"context put: the entry '{key}' is not a context")
+    result[key] = _put(inner, keys[1:], value)
     return result
+
+
+def _context_put_invoke(args: Sequence[Any], ctx: Any) -> Any:
+    # Named `key:` takes one key; only `keys:` (or a positional list) is a path.
+    if type(args) is NamedArguments and "key" in args.signature and type(args[1]) is list:
+        raise FeelEvaluationError("context put: 'key' must be a string, use 'keys' for a path")
+    return _context_put_plain.invoker(args, ctx)
 
 
 @builtin("context put", "context, key, value", "context, keys, value")
@@ -74,6 +85,10 @@ def _context_put(context: Any, key: Any, value: Any) -> dict[str, Any]:
     if not keys:
         raise FeelEvaluationError("context put needs at least one key")
     return _put(_as_context(context), keys, value)
+
+
+_context_put_plain = BUILTINS["context put"]
+BUILTINS["context put"] = dataclasses.replace(_context_put_plain, invoker=_context_put_invoke)
 
 
 @builtin("context merge", "contexts", variadic=True)

@@ -248,18 +248,29 @@ def _union(*lists: Any) -> list[Any]:
     return _distinct(_concatenate(*lists))
 
 
+_HASHABLE = (str, Decimal, bool, type(None))
+
+
 @builtin("duplicate values", "list")
 def _duplicate_values(items: Any) -> list[Any]:
-    values = as_list(items)
-    seen: list[Any] = []
-    dups: list[Any] = []
-    for v in values:
-        if any(feel_equal(v, s) is True for s in seen):
-            if not any(feel_equal(v, d) is True for d in dups):
-                dups.append(v)
+    # In the order each value first occurs, as Camunda documents ([1,2,3,2,1] -> [1,2]).
+    distinct: list[Any] = []
+    counts: list[int] = []
+    hashed: dict[tuple[type, Any], int] = {}
+    for v in as_list(items):
+        if type(v) in _HASHABLE:
+            # Equal numbers hash alike (Decimal("1.0") and Decimal("1")), so a dict finds them.
+            index = hashed.get((type(v), v))
+            if index is None:
+                hashed[(type(v), v)] = len(distinct)
         else:
-            seen.append(v)
-    return dups
+            index = next((i for i, d in enumerate(distinct) if feel_equal(v, d) is True), None)
+        if index is None:
+            distinct.append(v)
+            counts.append(1)
+        else:
+            counts[index] += 1
+    return [v for v, n in zip(distinct, counts, strict=True) if n > 1]
 
 
 def _flat(items: list[Any], out: list[Any]) -> None:

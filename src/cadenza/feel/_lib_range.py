@@ -12,7 +12,7 @@ from cadenza.feel._errors import FeelEvaluationError, FeelSyntaxError
 from cadenza.feel._names import NameIndex
 from cadenza.feel._parser import parse_expression
 from cadenza.feel._runtime import EvalContext, Scope
-from cadenza.feel._types import Range
+from cadenza.feel._types import Range, RangeKind
 from cadenza.feel._values import compare
 
 __all__: list[str] = []
@@ -39,6 +39,13 @@ class _R:
     __slots__ = ("e", "ei", "s", "si")
 
     def __init__(self, r: Range) -> None:
+        kind = r.kind
+        if kind is RangeKind.NOT_EQUAL:
+            raise FeelEvaluationError("a '!=' range has no single interval")
+        bounded_start = kind not in (RangeKind.LESS, RangeKind.LESS_OR_EQUAL)
+        bounded_end = kind not in (RangeKind.GREATER, RangeKind.GREATER_OR_EQUAL)
+        if (bounded_start and r.start is None) or (bounded_end and r.end is None):
+            raise FeelEvaluationError("a range with a null endpoint has no position")
         self.s = _LOW if r.start is None else r.start
         self.e = _HIGH if r.end is None else r.end
         self.si = r.start_included

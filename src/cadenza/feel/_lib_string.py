@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -131,13 +132,23 @@ def _split(string: Any, delimiter: Any) -> list[str]:
     return parts
 
 
-@builtin("string join", "list, delimiter", required=1)
-def _string_join(items: Any, delimiter: Any = None) -> str:
+# Camunda's prefix/suffix form takes both: three arguments are an error (DMN TCK 1140).
+@builtin("string join", "list", "list, delimiter", "list, delimiter, prefix, suffix")
+def _string_join(items: Any, delimiter: Any = None, prefix: Any = None, suffix: Any = None) -> str:
+    # The prefix/suffix form is Camunda's: string join(["a","b"], ", ", "[", "]") = "[a, b]".
     parts = [as_string(i) for i in as_list(items) if i is not None]
     sep = "" if delimiter is None else as_string(delimiter)
-    if sum(len(p) for p in parts) + len(sep) * len(parts) > 10_000_000:
+    head = "" if prefix is None else as_string(prefix)
+    tail = "" if suffix is None else as_string(suffix)
+    if sum(len(p) for p in parts) + len(sep) * len(parts) + len(head) + len(tail) > 10_000_000:
         raise FeelEvaluationError("joined string too long")
-    return check_string(sep.join(parts))
+    return check_string(head + sep.join(parts) + tail)
+
+
+@builtin("to base64", "value")
+def _to_base64(value: Any) -> str:
+    # Camunda's extension: the Base64 text of the string's UTF-8 bytes.
+    return check_string(base64.b64encode(as_string(value).encode("utf-8")).decode("ascii"))
 
 
 @builtin("trim", "string")

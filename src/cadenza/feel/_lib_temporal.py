@@ -14,6 +14,7 @@ from cadenza.feel._temporal import (
     parse_datetime,
     parse_duration,
     parse_time,
+    zone,
 )
 from cadenza.feel._types import DECIMAL_CONTEXT, YearsMonthsDuration
 from cadenza.feel._values import feel_equal, type_name
@@ -62,8 +63,10 @@ def _date(*args: Any) -> dt.date:
     raise _invalid("date", value)
 
 
-@builtin("date and time", "from", "date, time")
+@builtin("date and time", "from", "date, time", "date, timezone")
 def _date_and_time(*args: Any) -> dt.datetime:
+    if len(args) == 2 and type(args[1]) is str:
+        return _in_zone(args[0], args[1])
     if len(args) == 2:
         day, moment = args
         if type(day) not in (dt.date, dt.datetime) or type(moment) is not dt.time:
@@ -80,6 +83,19 @@ def _date_and_time(*args: Any) -> dt.datetime:
     if type(value) is dt.date:
         return dt.datetime(value.year, value.month, value.day)
     raise _invalid("date and time", value)
+
+
+def _in_zone(moment: Any, name: str) -> dt.datetime:
+    # Camunda's date and time(date, timezone): the same instant in another zone; a local
+    # date and time is placed in the zone as it reads.
+    if type(moment) is not dt.datetime:
+        raise FeelEvaluationError("date and time(date, timezone) expects a date and time")
+    tz = zone(name)
+    if tz is None:
+        raise FeelEvaluationError(f"unknown time zone {name[:64]!r}")
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=tz)
+    return moment.astimezone(tz)
 
 
 @builtin("time", "from", "hour, minute, second, offset", required=1)
@@ -103,7 +119,8 @@ def _time(*args: Any) -> dt.time:
         raise FeelEvaluationError("time() expects 1, 3 or 4 arguments")
     value = args[0]
     if type(value) is str:
-        moment = parse_time(value)
+        # ISO 8601's time designator may lead (`time("T23:59:00")`, as Camunda's docs write it).
+        moment = parse_time(value[1:] if value.startswith("T") else value)
         if moment is None:
             moment_dt = parse_datetime(value) if "T" in value.split("@", 1)[0] else None
             if moment_dt is None:
@@ -193,8 +210,9 @@ def _last_day_of_month(value: Any) -> dt.date:
     return following - dt.timedelta(days=1)
 
 
-@builtin("is", "value1, value2")
-def _is(a: Any, b: Any) -> bool:
+# Named invocation may leave `value2` out; a parameter left out of a named call is null.
+@builtin("is", "value1, value2", required=1)
+def _is(a: Any, b: Any = None) -> bool:
     if type(a) is not type(b):
         return False
     if type(a) in (dt.time, dt.datetime):

@@ -17,14 +17,11 @@ from cadenza.feel._ast import (
     Binary,
     BinaryOp,
     Comparison,
-    ContextLiteral,
     Filter,
     For,
-    FunctionDefinition,
     If,
     In,
     InstanceOf,
-    Invocation,
     Iteration,
     ListLiteral,
     Literal,
@@ -34,14 +31,13 @@ from cadenza.feel._ast import (
     Or,
     Path,
     Quantified,
-    RangeLiteral,
-    TypeRef,
     UnaryComparison,
     UnaryTests,
 )
-from cadenza.feel._cursor import COMPARISONS, MAX_DEPTH, TokenCursor
+from cadenza.feel._cursor import COMPARISONS, MAX_DEPTH
 from cadenza.feel._lexer import TokenKind
 from cadenza.feel._names import NameIndex
+from cadenza.feel._parser_terms import TermParser
 from cadenza.feel._temporal import parse_temporal
 from cadenza.feel._types import DECIMAL_CONTEXT
 
@@ -51,7 +47,7 @@ __all__ = ["MAX_DEPTH", "NameIndex", "parse_expression", "parse_unary_tests"]
 _SPACES = re.compile(r"\s+")
 
 
-class _Parser(TokenCursor):
+class _Parser(TermParser):
     """The FEEL grammar, one method per rule, from the loosest binding to the tightest."""
 
     def expression(self) -> Node:
@@ -269,34 +265,6 @@ class _Parser(TokenCursor):
             else:
                 return node
 
-    def invocation(self, function: Node) -> Node:
-        start = self.expect_op("(").start
-        self.enter()
-        try:
-            args: list[Node] = []
-            names: list[str] = []
-            while not self.is_op(")"):
-                if args:
-                    self.expect_op(",")
-                j = self.i
-                while self.tokens[j].kind is TokenKind.WORD:
-                    j += 1
-                t = self.tokens[j]
-                if j > self.i and t.kind is TokenKind.OPERATOR and t.text == ":":
-                    names.append(" ".join(x.text for x in self.tokens[self.i : j]))
-                    self.i = j + 1
-                elif names:
-                    self.fail("positional argument after named ones", "a named argument")
-                args.append(self.expression())
-            self.i += 1
-        finally:
-            self.nesting -= 1
-        if names and len(names) != len(args):
-            self.fail("mixed named and positional arguments", "only named arguments")
-        if len(set(names)) != len(names):
-            self.fail("duplicate named argument", "distinct parameter names")
-        return self.made(Invocation(start, function, tuple(args), tuple(names)), function, *args)
-
     def primary(self) -> Node:
         t = self.tok
         kind = t.kind
@@ -360,6 +328,13 @@ class _Parser(TokenCursor):
         start = self.expect_op("(").start
         self.enter()
         try:
+            t = self.tok
+            if t.kind is TokenKind.OPERATOR and t.text in ("=", "!="):
+                # `(= 10)` and `(!= 10)`: the unary tests as range values (DMN 1.5).
+                self.i += 1
+                operand = self.additive()
+                self.expect_op(")")
+                return self.made(UnaryComparison(t.start, COMPARISONS[t.text], operand), operand)
             inner = self.expression()
             if self.is_op(".."):
                 return self.range_rest(start, False, inner)
@@ -388,94 +363,6 @@ class _Parser(TokenCursor):
             return self.made(ListLiteral(start, tuple(items)), *items)
         finally:
             self.nesting -= 1
-
-    def range_rest(self, start: int, included: bool, low: Node | None = None) -> Node:
-        if low is None:
-            low = self.expression()
-        self.expect_op("..")
-        self.enter()
-        try:
-            high = self.postfix(self.primary_for_range_end(), filters=False)
-        finally:
-            self.nesting -= 1
-        t = self.tok
-        if t.kind is TokenKind.OPERATOR and t.text in ("]", ")", "["):
-            self.i += 1
-            return self.made(RangeLiteral(start, low, high, included, t.text == "]"), low, high)
-        self.unexpected("']', ')' or '[' closing the range")
-
-    def primary_for_range_end(self) -> Node:
-        if self.is_op("-"):
-            return self.unary()
-        return self.primary()
-
-    def context(self) -> Node:
-        start = self.expect_op("{").start
-        self.enter()
-        self.scopes.append([])
-        try:
-            entries: list[tuple[str, Node]] = []
-            keys: set[str] = set()
-            while not self.is_op("}"):
-                if entries:
-                    self.expect_op(",")
-                key_token = self.tok
-                key = self.context_key()
-                if key in keys:
-                    self.fail(f"duplicate context key {key!r}", "distinct keys", key_token)
-                keys.add(key)
-                self.expect_op(":")
-                value = self.expression()
-                entries.append((key, value))
-                self.declare(key)
-            self.i += 1
-        finally:
-            self.scopes.pop()
-            self.nesting -= 1
-        return self.made(ContextLiteral(start, tuple(entries)), *(v for _, v in entries))
-
-    def context_key(self) -> str:
-        t = self.tok
-        if t.kind is TokenKind.STRING or t.kind is TokenKind.QUOTED_NAME:
-            self.i += 1
-            return t.text
-        if t.kind is not TokenKind.WORD:
-            self.unexpected("a context key (name or string)")
-        j = self.i
-        while self.tokens[j].kind is not TokenKind.END and not (
-            self.tokens[j].kind is TokenKind.OPERATOR and self.tokens[j].text in (":", ",", "}")
-        ):
-            j += 1
-        end = self.tokens[j - 1].end
-        self.i = j
-        return _SPACES.sub(" ", self.source[t.start : end])
-
-    def function_definition(self) -> Node:
-        start = self.tok.start
-        self.i += 1
-        self.expect_op("(")
-        params: list[tuple[str, TypeRef | None]] = []
-        self.scopes.append([])
-        try:
-            while not self.is_op(")"):
-                if params:
-                    self.expect_op(",")
-                name = self.parse_name()
-                type_ref = None
-                if self.is_op(":"):
-                    self.i += 1
-                    type_ref = self.type_ref()
-                params.append((name, type_ref))
-                self.declare(name)
-            self.i += 1
-            external = False
-            if self.is_word("external"):
-                self.i += 1
-                external = True
-            body = self.expression()
-        finally:
-            self.scopes.pop()
-        return self.made(FunctionDefinition(start, tuple(params), body, external), body)
 
     def finish(self, node: Node) -> Node:
         if self.tok.kind is not TokenKind.END:

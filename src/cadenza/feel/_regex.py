@@ -2,9 +2,9 @@
 
 The differences handled: flags ``s m i x q``; ``$`` only matches at the very end unless ``m``;
 character class subtraction ``[a-z-[aeiou]]``; ``\\i``/``\\c`` name characters; replacement
-strings with ``$1`` groups. Unicode ``\\p{..}`` properties are not supported by ``re`` and are
-rejected. Inputs are bounded so that a badly written pattern cannot run for long on a large
-input (``re`` has no step limit).
+strings with ``$1`` groups; ``\\p{..}`` categories and blocks become code point ranges.
+Inputs are bounded so that a badly written pattern cannot run for long on a large input
+(``re`` has no step limit).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 
 from cadenza.feel._errors import FeelEvaluationError
+from cadenza.feel._regex_props import property_ranges, ranges_class_body
 
 __all__ = ["MAX_REGEX_INPUT", "compile_pattern", "translate_replacement"]
 
@@ -56,8 +57,28 @@ def _escape(pattern: str, i: int, in_class: bool) -> tuple[str, int]:
             j += 1
         return "\\" + pattern[i + 1 : j], j
     if c in "pP":
-        raise _fail("unicode properties (\\p{...}) are not supported")
+        return _property(pattern, i, c == "P", in_class)
     raise _fail(f"unknown escape \\{c}")
+
+
+def _property(pattern: str, i: int, negated: bool, in_class: bool) -> tuple[str, int]:
+    if pattern[i + 2 : i + 3] != "{":
+        raise _fail(f"expected '{{' after \\{pattern[i + 1]}")
+    end = pattern.find("}", i + 3)
+    if end < 0:
+        raise _fail("unterminated \\p{...}")
+    name = pattern[i + 3 : end]
+    ranges = property_ranges(name)
+    if ranges is None:
+        raise _fail(f"unknown category or block \\p{{{name}}}")
+    body = ranges_class_body(ranges)
+    if in_class:
+        if negated:
+            raise _fail("\\P{...} inside a character class")
+        return body, end + 1
+    if not body:
+        return ("[\\s\\S]" if negated else "[^\\s\\S]"), end + 1
+    return f"[{'^' if negated else ''}{body}]", end + 1
 
 
 def _char_class(pattern: str, i: int) -> tuple[str, int]:

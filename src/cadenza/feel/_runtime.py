@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
@@ -20,7 +21,9 @@ __all__ = [
     "CompilerLike",
     "EvalContext",
     "Evaluator",
+    "NamedArguments",
     "Scope",
+    "arithmetic_message",
     "call_function",
     "check_string",
 ]
@@ -147,6 +150,16 @@ def check_string(text: str) -> str:
     return text
 
 
+class NamedArguments(list[Any]):
+    """Arguments of a named call in parameter order, with the signature the names chose.
+
+    Overloaded built-ins whose forms differ only by a parameter name (``key`` or ``keys``)
+    read ``signature`` to tell them apart.
+    """
+
+    signature: tuple[str, ...] = ()
+
+
 def _arrange(function: FeelFunction, args: Sequence[Any], names: Sequence[str]) -> list[Any]:
     signatures = function.signatures or (function.parameters,)
     for signature in signatures:
@@ -156,7 +169,9 @@ def _arrange(function: FeelFunction, args: Sequence[Any], names: Sequence[str]) 
                 slots[signature.index(n)] = v
             while slots and slots[-1] is MISSING:
                 slots.pop()
-            return [None if v is MISSING else v for v in slots]
+            arranged = NamedArguments(None if v is MISSING else v for v in slots)
+            arranged.signature = signature
+            return arranged
     unknown = [n for n in names if n not in signatures[0]]
     raise FeelEvaluationError(
         f"function '{function.name}' has no parameter named '{unknown[0] if unknown else names[0]}'"
@@ -181,7 +196,7 @@ def call_function(
         ctx.warn(str(error))
         return None
     except (ArithmeticError, ValueError, OverflowError) as error:
-        ctx.warn(f"function '{function.name}' failed: {error}")
+        ctx.warn(f"function '{function.name}' failed: {arithmetic_message(error)}")
         return None
 
 
@@ -218,3 +233,14 @@ def user_function(
             ctx.scope = saved
 
     return FeelFunction(parameters, invoke, name)
+
+
+def arithmetic_message(error: Exception) -> str:
+    """A readable warning for a decimal arithmetic failure (no Python class names)."""
+    if isinstance(error, decimal.Overflow):
+        return "arithmetic error: the result is too large for a FEEL number"
+    if isinstance(error, decimal.DivisionByZero):
+        return "arithmetic error: division by zero"
+    if isinstance(error, decimal.InvalidOperation):
+        return "arithmetic error: the operation has no numeric result"
+    return f"arithmetic error: {error}"

@@ -11,7 +11,13 @@ from zoneinfo import ZoneInfo
 from cadenza.feel._ast import TypeRef
 from cadenza.feel._errors import FeelEvaluationError
 from cadenza.feel._temporal import seconds_of
-from cadenza.feel._types import DECIMAL_CONTEXT, FeelFunction, Range, YearsMonthsDuration
+from cadenza.feel._types import (
+    DECIMAL_CONTEXT,
+    FeelFunction,
+    Range,
+    RangeKind,
+    YearsMonthsDuration,
+)
 from cadenza.feel._values import compare, feel_equal, type_name
 
 _C = DECIMAL_CONTEXT
@@ -113,16 +119,27 @@ _ABSENT = object()
 
 
 def range_contains(r: Range, value: Any) -> bool | None:
-    """Whether ``value`` lies in the range (null when not comparable with its endpoints)."""
+    """Whether ``value`` lies in the range (null when not comparable with its endpoints).
+
+    A null endpoint of an interval is not unbounded: comparing with it gives null.
+    """
     if value is None:
         return None
-    if r.start is not None:
+    kind = r.kind
+    if kind is RangeKind.EQUAL:
+        return feel_equal(value, r.start)
+    if kind is RangeKind.NOT_EQUAL:
+        same = feel_equal(value, r.start)
+        return None if same is None else not same
+    # Only a comparison's open side is unbounded: `< null` compares with null (null result).
+    interval = kind is RangeKind.INTERVAL
+    if interval or kind is RangeKind.GREATER or kind is RangeKind.GREATER_OR_EQUAL:
         c = compare(value, r.start)
         if c is None:
             return None
         if c < 0 or (c == 0 and not r.start_included):
             return False
-    if r.end is not None:
+    if interval or kind is RangeKind.LESS or kind is RangeKind.LESS_OR_EQUAL:
         c = compare(value, r.end)
         if c is None:
             return None

@@ -10,6 +10,7 @@ days-and-time durations are ``datetime.timedelta``; lists are ``list``; contexts
 from __future__ import annotations
 
 import decimal
+import enum
 import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ __all__ = [
     "DECIMAL_CONTEXT",
     "FeelFunction",
     "Range",
+    "RangeKind",
     "YearsMonthsDuration",
 ]
 
@@ -49,22 +51,54 @@ class YearsMonthsDuration:
         return f"{sign}P{rest}M"
 
 
+class RangeKind(enum.Enum):
+    """How a range was written: an interval literal or a unary comparison used as a value."""
+
+    INTERVAL = ".."
+    LESS = "<"
+    LESS_OR_EQUAL = "<="
+    GREATER = ">"
+    GREATER_OR_EQUAL = ">="
+    EQUAL = "="
+    NOT_EQUAL = "!="
+
+
 @dataclass(frozen=True, slots=True)
 class Range:
-    """A FEEL range: endpoints (None when unbounded, as in ``< 10``) and whether each is included."""
+    """A FEEL range: endpoints, whether each is included, and how it was written.
+
+    An interval (``[1..10]``, the default kind) holds its endpoints as written: a None endpoint
+    is a null endpoint (``[1..null]``), which makes membership tests null, as the DMN TCK
+    expects. The comparison kinds (``< 10``, ``>= 1``) are unbounded on their open side, held as
+    None; ``= 10`` starts and ends at 10 (both included) and ``!= 10`` holds 10 as both
+    endpoints, excluded. Ranges of different kinds are never equal (``(< 10) = (null..10)`` is
+    false).
+    """
 
     start: Any
     end: Any
     start_included: bool
     end_included: bool
+    kind: RangeKind = RangeKind.INTERVAL
+
+    @staticmethod
+    def comparison(kind: RangeKind, value: Any) -> Range:
+        """The range a unary comparison (``< value``, ``= value``, ...) denotes."""
+        if kind is RangeKind.LESS or kind is RangeKind.LESS_OR_EQUAL:
+            return Range(None, value, False, kind is RangeKind.LESS_OR_EQUAL, kind)
+        if kind is RangeKind.GREATER or kind is RangeKind.GREATER_OR_EQUAL:
+            return Range(value, None, kind is RangeKind.GREATER_OR_EQUAL, False, kind)
+        included = kind is RangeKind.EQUAL
+        return Range(value, value, included, included, kind)
 
     def __str__(self) -> str:
         from cadenza.feel._text import feel_string
 
-        if self.start is None and self.end is not None:
-            return ("<= " if self.end_included else "< ") + feel_string(self.end, quote=True)
-        if self.end is None and self.start is not None:
-            return (">= " if self.start_included else "> ") + feel_string(self.start, quote=True)
+        kind = self.kind
+        if kind is RangeKind.LESS or kind is RangeKind.LESS_OR_EQUAL:
+            return f"{kind.value} {feel_string(self.end, quote=True)}"
+        if kind is not RangeKind.INTERVAL:
+            return f"{kind.value} {feel_string(self.start, quote=True)}"
         left = "[" if self.start_included else "("
         right = "]" if self.end_included else ")"
         start = feel_string(self.start, quote=True)
