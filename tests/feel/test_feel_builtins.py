@@ -257,7 +257,7 @@ def test_every_builtin_has_a_test_case() -> None:
         "today", "day of year", "day of week", "month of year", "week of year",
         "last day of month", "is", "range", "before", "after", "meets", "met by", "overlaps",
         "overlaps before", "overlaps after", "finishes", "finished by", "includes", "during",
-        "starts", "started by", "coincides",
+        "starts", "started by", "coincides", "cycle",
     }  # fmt: skip
     missing = [n for n in feel.BUILTINS if n not in untested_here and f"{n}(" not in sources]
     assert missing == []

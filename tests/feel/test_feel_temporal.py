@@ -156,6 +156,10 @@ def test_comparisons(source: str, expected: Any) -> None:
         ('week of year(date("2024-12-30"))', 1),
         ('last day of month(date("2024-02-10"))', dt.date(2024, 2, 29)),
         ('last day of month(date("2023-12-10"))', dt.date(2023, 12, 31)),
+        ('cycle(duration("PT1H"))', "R/PT1H"),
+        ('cycle(3, duration("PT10S"))', "R3/PT10S"),
+        ('cycle(repetitions: 2, duration: duration("P1D"))', "R2/P1D"),
+        ('cycle("PT1H")', None),
     ],
 )
 def test_properties_and_calendar(source: str, expected: Any) -> None:

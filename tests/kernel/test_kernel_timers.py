@@ -186,3 +186,32 @@ def test_redeploying_replaces_the_timer_start_event_of_the_old_version(h: Harnes
     h.advance(timedelta(hours=1))
     assert h.jobs("v1") == []
     assert len(h.jobs("v2")) == 1
+
+
+def test_feel_cycle_function_defines_a_repeating_boundary_timer(h: Harness) -> None:
+    xml = process(
+        "\n".join(
+            [
+                start(),
+                service_task("task", "work"),
+                end(),
+                boundary(
+                    "remind",
+                    "task",
+                    timer("timeCycle", '=cycle(2, duration("PT1M"))'),
+                    interrupting=False,
+                ),
+                end("reminded"),
+                chain("start", "task", "end"),
+                chain("remind", "reminded"),
+            ]
+        )
+    )
+    h.deploy(("p.bpmn", xml))
+    key = h.create_instance("p")
+    h.advance(timedelta(seconds=59))
+    assert h.completed_elements(key).count("reminded") == 0
+    h.advance(timedelta(seconds=1))
+    h.advance(timedelta(minutes=1))
+    h.advance(timedelta(minutes=5))
+    assert h.completed_elements(key).count("reminded") == 2

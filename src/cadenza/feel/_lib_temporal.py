@@ -221,3 +221,17 @@ def _is(a: Any, b: Any = None) -> bool:
         )
         return bool(same_zone and a.replace(tzinfo=None) == b.replace(tzinfo=None))
     return feel_equal(a, b) is True
+
+
+# Camunda's timer helper: `= cycle(duration("PT1H"))` in a timeCycle is "R/PT1H".
+@builtin("cycle", "duration", "repetitions, duration")
+def _cycle(first: Any, second: Any = None) -> str:
+    from cadenza.feel._text import feel_string
+
+    if second is None:
+        if not isinstance(first, dt.timedelta | YearsMonthsDuration):
+            raise FeelEvaluationError("cycle() expects a duration")
+        return f"R/{feel_string(first)}"
+    if not isinstance(second, dt.timedelta | YearsMonthsDuration):
+        raise FeelEvaluationError("cycle() expects a duration")
+    return f"R{as_int(first)}/{feel_string(second)}"
