@@ -9,10 +9,11 @@ from __future__ import annotations
 import fnmatch
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from cadenza import store as st
+from cadenza.api.rest import UnsupportedQuery
 
 Row = dict[str, Any]
 
@@ -23,12 +24,21 @@ def _state(value: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Entity:
-    """How one REST entity maps to a store filter and item."""
+    """How one REST entity maps to a store filter and item.
+
+    ``pushdown``: REST field -> store filter attribute, for equality; ``states``: REST state ->
+    the store's, where they differ; ``ranges``: REST instant field -> the store's (inclusive
+    from, exclusive to) attributes; ``variables``: REST variable-filter field -> the row field
+    it constrains and whether the variables are the instance's (any scope) or that scope's.
+    """
 
     filter_type: type
     to_row: Callable[[Any], Row]
-    pushdown: Mapping[str, str]  # REST field -> store filter attribute (equality)
+    pushdown: Mapping[str, str]
     sort: Mapping[str, str]  # REST field -> store sort field
+    states: Mapping[str, str] = field(default_factory=dict)
+    ranges: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    variables: Mapping[str, tuple[str, bool]] = field(default_factory=dict)
 
 
 def _camel(name: str) -> str:
@@ -188,7 +198,8 @@ ENTITIES: dict[str, Entity] = {
         _process_definition,
         {"processDefinitionKey": "process_definition_key",
          "processDefinitionId": "bpmn_process_id", "version": "version",
-         "versionTag": "version_tag", "resourceName": "resource_name", "tenantId": "tenant_id"},
+         "versionTag": "version_tag", "resourceName": "resource_name", "tenantId": "tenant_id",
+         "isLatestVersion": "latest_only"},
         {"processDefinitionKey": "processDefinitionKey", "processDefinitionId": "bpmnProcessId",
          "version": "version", "resourceName": "resourceName"},
     ),
@@ -202,6 +213,10 @@ ENTITIES: dict[str, Entity] = {
          "hasIncident": "has_incident", "tenantId": "tenant_id"},
         {"processInstanceKey": "processInstanceKey", "startDate": "startDate",
          "endDate": "endDate", "processDefinitionId": "bpmnProcessId", "state": "state"},
+        states={"TERMINATED": "CANCELED"},
+        ranges={"startDate": ("start_date_from", "start_date_to"),
+                "endDate": ("end_date_from", "end_date_to")},
+        variables={"variables": ("processInstanceKey", False)},
     ),
     "element_instances": Entity(
         st.ElementInstanceFilter,
@@ -209,7 +224,7 @@ ENTITIES: dict[str, Entity] = {
         {"elementInstanceKey": "element_instance_key", "processInstanceKey": "process_instance_key",
          "processDefinitionKey": "process_definition_key", "processDefinitionId": "bpmn_process_id",
          "elementId": "element_id", "type": "element_type", "hasIncident": "has_incident",
-         "tenantId": "tenant_id"},
+         "tenantId": "tenant_id", "elementInstanceScopeKey": "flow_scope_key"},
         {"elementInstanceKey": "elementInstanceKey", "startDate": "startDate",
          "endDate": "endDate", "elementId": "elementId"},
     ),
@@ -230,6 +245,7 @@ ENTITIES: dict[str, Entity] = {
          "elementInstanceKey": "element_instance_key", "jobKey": "job_key", "state": "state",
          "tenantId": "tenant_id"},
         {"incidentKey": "incidentKey", "creationTime": "creationTime", "state": "state"},
+        ranges={"creationTime": ("creation_time_from", "creation_time_to")},
     ),
     "jobs": Entity(
         st.JobFilter,
@@ -248,9 +264,12 @@ ENTITIES: dict[str, Entity] = {
          "state": "state", "processInstanceKey": "process_instance_key",
          "elementInstanceKey": "element_instance_key",
          "processDefinitionKey": "process_definition_key",
-         "processDefinitionId": "bpmn_process_id", "tenantId": "tenant_id"},
+         "processDefinitionId": "bpmn_process_id", "tenantId": "tenant_id",
+         "candidateUser": "candidate_user", "candidateGroup": "candidate_group"},
         {"userTaskKey": "userTaskKey", "creationDate": "creationDate",
          "completionDate": "completionDate", "priority": "priority"},
+        variables={"processInstanceVariables": ("processInstanceKey", False),
+                   "localVariables": ("elementInstanceKey", True)},
     ),
     "decision_definitions": Entity(
         st.DecisionDefinitionFilter,
@@ -308,6 +327,32 @@ def _sort_key(field_name: str) -> Callable[[Row], tuple[bool, Any]]:
     return key
 
 
+MAX_SCAN = 100_000
+"""Most matches a search that cannot be answered by the store alone looks at."""
+
+
+def _range_params(entity: Entity, name: str, ops: Mapping[str, Any]) -> dict[str, int] | None:
+    """Store range attributes for ``$gt``/``$gte``/``$lt``/``$lte`` on an instant field (ms
+    integers, so ``> t`` is ``>= t + 1``); None when any operator has no store equivalent."""
+    bounds = entity.ranges.get(name)
+    if bounds is None or not ops or not set(ops) <= {"$gt", "$gte", "$lt", "$lte", "$eq"}:
+        return None
+    low, high = bounds
+    params: dict[str, int] = {}
+    for operator, value in ops.items():
+        if isinstance(value, bool) or not isinstance(value, int):
+            return None
+        if operator in ("$gte", "$eq"):
+            params[low] = max(params.get(low, value), value)
+        if operator == "$gt":
+            params[low] = max(params.get(low, value + 1), value + 1)
+        if operator in ("$lte", "$eq"):
+            params[high] = min(params.get(high, value + 1), value + 1)
+        if operator == "$lt":
+            params[high] = min(params.get(high, value), value)
+    return params
+
+
 class ReadModel:
     """``EnginePort.query`` over a store with a read model."""
 
@@ -315,35 +360,92 @@ class ReadModel:
         self.store = store
 
     def query(self, name: str, **params: Any) -> Any:
-        """Answer one REST query (see ``cadenza.api.rest._queries``)."""
+        """Answer one REST query (see ``cadenza.api.rest._queries``); ``UnsupportedQuery``
+        for a filter or sort this read model cannot answer."""
         if name == "process_definition_xml":
             xml: str | None = self.store.process_definition_xml(params["key"])
             return xml
         if name == "user_task_form":
             return self._form(params["key"])
-        entity = ENTITIES[name]
-        conditions: dict[str, dict[str, Any]] = dict(params.get("filter") or {})
+        entity = ENTITIES.get(name)
+        if entity is None:
+            raise UnsupportedQuery(f"there is no search for {name!r}")
+        try:
+            return self._search(entity, params)
+        except st.InvalidQueryError as error:
+            raise UnsupportedQuery(str(error)) from None
+
+    def _search(self, entity: Entity, params: Mapping[str, Any]) -> dict[str, Any]:
         pushed: dict[str, Any] = {}
-        rest: dict[str, dict[str, Any]] = {}
-        for field_name, ops in conditions.items():
+        rest: dict[str, Mapping[str, Any]] = {}
+        keep: list[tuple[str, set[int]]] = []  # row field -> allowed keys (variable filters)
+        for field_name, ops in dict(params.get("filter") or {}).items():
             target = entity.pushdown.get(field_name)
-            if target is not None and set(ops) == {"$eq"} and field_name != "state":
-                pushed[target] = ops["$eq"]
+            ranges = _range_params(entity, field_name, ops)
+            if target is not None and set(ops) == {"$eq"}:
+                value = ops["$eq"]
+                if field_name == "state":
+                    value = entity.states.get(value, value)
+                if target == "latest_only" and value is not True:
+                    raise UnsupportedQuery(f"'filter.{field_name}' can only be true")
+                pushed[target] = value
+            elif ranges is not None:
+                pushed.update(ranges)
+            elif field_name in entity.variables:
+                row_field, local = entity.variables[field_name]
+                if ops.get("$all"):
+                    keep.append((row_field, self._variable_matches(ops["$all"], local)))
             else:
                 rest[field_name] = ops
-        sort = [tuple(s) for s in params.get("sort") or ()]
+        sort = [(str(f), str(d)) for f, d in params.get("sort") or ()]
         offset, limit = int(params.get("offset") or 0), int(params.get("limit") or 100)
         store_filter = entity.filter_type(**pushed)
-        if not rest and all(f in entity.sort for f, _ in sort):
+        if not rest and not keep and all(f in entity.sort for f, _ in sort):
             store_sort = [(entity.sort[f], d.lower()) for f, d in sort]
             result = self.store.search(st.Query(store_filter, store_sort, st.Page(offset, limit)))
             return {"items": [entity.to_row(i) for i in result.items], "total": result.total}
-        result = self.store.search(st.Query(store_filter, (), st.Page(0, st.MAX_PAGE_SIZE)))
-        rows = [entity.to_row(i) for i in result.items]
+        rows = self._scan(entity, store_filter)
+        known = set(rows[0]) if rows else None
+        for field_name in [*rest, *(f for f, _ in sort)]:
+            if known is not None and field_name not in known:
+                raise UnsupportedQuery(f"'{field_name}' is not supported by this read model")
         rows = [r for r in rows if all(_matches(r.get(f), ops) for f, ops in rest.items())]
+        rows = [r for r in rows if all(r.get(f) in keys for f, keys in keep)]
         for field_name, direction in reversed(sort):
-            rows.sort(key=_sort_key(str(field_name)), reverse=str(direction).upper() == "DESC")
+            rows.sort(key=_sort_key(field_name), reverse=direction.upper() == "DESC")
         return {"items": rows[offset : offset + limit], "total": len(rows)}
+
+    def _scan(self, entity: Entity, store_filter: Any) -> list[Row]:
+        """Every match of ``store_filter``, page by page, up to ``MAX_SCAN``."""
+        rows: list[Row] = []
+        while True:
+            page = st.Page(len(rows), st.MAX_PAGE_SIZE)
+            result = self.store.search(st.Query(store_filter, (), page))
+            if result.total > MAX_SCAN:
+                raise UnsupportedQuery(
+                    f"the search would look at {result.total} items, more than {MAX_SCAN}; "
+                    "narrow the filter with equality conditions"
+                )
+            rows.extend(entity.to_row(i) for i in result.items)
+            if not result.items or len(rows) >= result.total:
+                return rows
+
+    def _variable_matches(self, conditions: Any, local: bool) -> set[int]:
+        """Keys (process instance, or scope when ``local``) having every ``{name, value}``
+        variable; values compare as JSON text, as the store keeps them."""
+        found: set[int] | None = None
+        for condition in conditions:
+            flt = st.VariableFilter(name=condition["name"], value=condition["value"])
+            keys: set[int] = set()
+            offset = 0
+            while True:
+                result = self.store.search(st.Query(flt, (), st.Page(offset, st.MAX_PAGE_SIZE)))
+                keys.update(v.scope_key if local else v.process_instance_key for v in result.items)
+                offset += len(result.items)
+                if not result.items or offset >= result.total:
+                    break
+            found = keys if found is None else found & keys
+        return found if found is not None else set()
 
     def _form(self, user_task_key: int) -> dict[str, Any] | None:
         tasks = self.store.search(

@@ -90,6 +90,15 @@ def test_malformed_json_is_400(api: Api) -> None:
     assert_problem(api.post("/jobs/activation", content=b"", headers=headers), 400, "required")
 
 
+@pytest.mark.parametrize("constant", [b"NaN", b"Infinity", b"-Infinity"])
+def test_non_json_number_constants_are_400(api: Api, constant: bytes) -> None:
+    body = b'{"processDefinitionId": "p", "variables": {"a": ' + constant + b"}}"
+    response = api.post(
+        "/process-instances", content=body, headers={"content-type": "application/json"}
+    )
+    assert_problem(response, 400, "not valid JSON")
+
+
 @pytest.mark.parametrize(
     ("method", "path", "name"),
     [

@@ -78,6 +78,11 @@ async def start_grpc_server(
         # Long polls and job streams stay open; let idle clients keep their connections.
         ("grpc.keepalive_permit_without_calls", 1),
         ("grpc.http2.min_recv_ping_interval_without_data_ms", 10_000),
+        # grpc-core cancels calls the event loop has not picked up yet past these limits
+        # (1,000 / 3,000 by default); under a burst, the engine's own back-pressure must answer
+        # instead, with RESOURCE_EXHAUSTED.
+        ("grpc.server.max_pending_requests", 100_000),
+        ("grpc.server.max_pending_requests_hard_limit", 100_000),
     ]
     server = grpc.aio.server(options=options)
     server.add_generic_rpc_handlers((GatewayServicer(port, config).rpc_handler(),))

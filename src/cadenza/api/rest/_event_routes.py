@@ -19,6 +19,7 @@ from cadenza.api.rest._requests import (
     SignalBroadcastRequest,
 )
 from cadenza.api.rest._shapes import shape_evaluation
+from cadenza.api.rest._wire import StrictJsonRoute
 from cadenza.kernel._records import ValueType
 
 _NO_CONTENT: dict[int | str, dict[str, Any]] = {204: {"description": "Done"}}
@@ -26,7 +27,7 @@ _NO_CONTENT: dict[int | str, dict[str, Any]] = {204: {"description": "Done"}}
 
 def event_routes(ctx: RestContext) -> APIRouter:
     """Messages, signals, element-instance variables, incident resolution, decisions."""
-    router = APIRouter()
+    router = APIRouter(route_class=StrictJsonRoute)
     port = ctx.port
 
     @router.post(

@@ -19,6 +19,7 @@ from cadenza.api.rest._requests import (
     JobUpdateRequest,
 )
 from cadenza.api.rest._shapes import shape_activated_job
+from cadenza.api.rest._wire import StrictJsonRoute
 from cadenza.kernel._records import ValueType
 
 _NO_CONTENT: dict[int | str, dict[str, Any]] = {204: {"description": "Done"}}
@@ -44,7 +45,7 @@ async def _wait_for_jobs_or_stop(ctx: RestContext, job_type: str, timeout_s: flo
 
 def job_routes(ctx: RestContext) -> APIRouter:
     """The job endpoints."""
-    router = APIRouter(tags=["Job"])
+    router = APIRouter(tags=["Job"], route_class=StrictJsonRoute)
     port, settings = ctx.port, ctx.settings
 
     async def activate(request: Request, body: JobActivationRequest) -> list[dict[str, Any]]:

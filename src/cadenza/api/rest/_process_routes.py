@@ -14,6 +14,7 @@ from cadenza.api.rest._problems import RestProblem
 from cadenza.api.rest._queries import PROCESS_DEFINITION_XML, SEARCHES, find_one
 from cadenza.api.rest._requests import OperationReference, ProcessInstanceCreation
 from cadenza.api.rest._shapes import shape_deployment, shape_row, shape_topology
+from cadenza.api.rest._wire import StrictJsonRoute
 from cadenza.kernel._records import ValueType
 
 _NO_CONTENT: dict[int | str, dict[str, Any]] = {204: {"description": "Done"}}
@@ -44,7 +45,7 @@ def _creation_value(body: ProcessInstanceCreation) -> dict[str, Any]:
 
 def process_routes(ctx: RestContext) -> APIRouter:
     """Topology, deployments, process definitions and process instances."""
-    router = APIRouter()
+    router = APIRouter(route_class=StrictJsonRoute)
     port, settings = ctx.port, ctx.settings
 
     @router.get("/topology", response_model=r.TopologyResult, tags=["Cluster"])

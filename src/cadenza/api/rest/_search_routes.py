@@ -11,6 +11,7 @@ from cadenza.api.rest._context import RestContext
 from cadenza.api.rest._queries import SEARCHES, parse_search, run_search
 from cadenza.api.rest._requests import SearchQuery
 from cadenza.api.rest._shapes import shape_page
+from cadenza.api.rest._wire import StrictJsonRoute
 
 # (URL segment, query name, item model, tag)
 _ENDPOINTS: tuple[tuple[str, str, type[r.WireModel], str], ...] = (
@@ -56,7 +57,7 @@ def _add_search(
 
 def search_routes(ctx: RestContext) -> APIRouter:
     """All search endpoints."""
-    router = APIRouter()
+    router = APIRouter(route_class=StrictJsonRoute)
     for segment, entity, item, tag in _ENDPOINTS:
         _add_search(router, ctx, segment, entity, item, tag)
     return router

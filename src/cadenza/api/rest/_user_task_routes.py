@@ -13,6 +13,7 @@ from cadenza.api.rest._problems import RestProblem
 from cadenza.api.rest._queries import SEARCHES, USER_TASK_FORM, find_one
 from cadenza.api.rest._requests import UserTaskAssignmentRequest, UserTaskCompletionRequest
 from cadenza.api.rest._shapes import DEFAULT_TENANT, shape_row
+from cadenza.api.rest._wire import StrictJsonRoute
 from cadenza.kernel._records import ValueType
 
 _NO_CONTENT: dict[int | str, dict[str, Any]] = {204: {"description": "Done"}}
@@ -22,7 +23,7 @@ UserTaskKeyPath = Annotated[str, Path(alias="userTaskKey")]
 
 def user_task_routes(ctx: RestContext) -> APIRouter:
     """The user task endpoints (search is with the other searches)."""
-    router = APIRouter(tags=["User task"])
+    router = APIRouter(tags=["User task"], route_class=StrictJsonRoute)
     port = ctx.port
 
     async def existing(user_task_key: str) -> tuple[int, dict[str, Any]]:

@@ -9,10 +9,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
+from fastapi.routing import APIRoute
 from pydantic import BeforeValidator, PlainSerializer
+from starlette.requests import Request
+from starlette.responses import Response
 
 from cadenza.api.rest._problems import RestProblem
 
@@ -106,3 +110,32 @@ def decode_cursor(cursor: str, field: str) -> int:
     if not text.startswith("o") or not text[1:].isdigit():
         raise RestProblem.invalid(f"'{field}' is not a cursor returned by this server")
     return int(text[1:])
+
+
+def _refuse_constant(name: str) -> Any:
+    raise json.JSONDecodeError(f"{name} is not a JSON number", name, 0)
+
+
+class StrictJsonRequest(Request):
+    """A request whose JSON body must be strict JSON: ``NaN`` and ``Infinity`` are refused
+    (Python's parser would accept them)."""
+
+    async def json(self) -> Any:
+        """The parsed body."""
+        if not hasattr(self, "_json"):
+            body = await self.body()
+            self._json = json.loads(body, parse_constant=_refuse_constant)
+        return self._json
+
+
+class StrictJsonRoute(APIRoute):
+    """Routes whose requests parse their JSON bodies strictly."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """Wrap the handler so it sees a ``StrictJsonRequest``."""
+        handler = super().get_route_handler()
+
+        async def strict(request: Request) -> Response:
+            return await handler(StrictJsonRequest(request.scope, request.receive))
+
+        return strict
