@@ -45,20 +45,10 @@ def decode_json(text: str | bytes, codec: int) -> Any:
 
 def record_rows(partition_id: int, records: Sequence[Record]) -> list[RecordRow]:
     """The ``append_record`` parameter rows of ``records``."""
-    rows: list[RecordRow] = []
     dumps = orjson.dumps
-    for r in records:
-        try:
-            text, codec = dumps(r.value).decode(), CODEC_FAST
-        except TypeError:
-            try:
-                text, codec = encode_json(r.value)
-            except (TypeError, ValueError) as error:
-                raise ValueError(
-                    f"partition {partition_id}, position {r.position}: record value is not "
-                    f"JSON ({error})"
-                ) from error
-        rows.append(
+    try:
+        # The common case in one comprehension: no per-record call or branch beyond the encode.
+        return [
             (
                 partition_id,
                 r.position,
@@ -67,15 +57,42 @@ def record_rows(partition_id: int, records: Sequence[Record]) -> list[RecordRow]
                 r.record_type,
                 r.value_type,
                 r.intent,
-                text,
-                codec,
+                dumps(r.value).decode(),
+                CODEC_FAST,
                 r.timestamp,
                 r.rejection_type,
                 r.rejection_reason,
                 r.version,
             )
-        )
-    return rows
+            for r in records
+        ]
+    except TypeError:
+        return [_record_row(partition_id, r) for r in records]
+
+
+def _record_row(partition_id: int, r: Record) -> RecordRow:
+    """The row of one record, for a batch where orjson refused some value."""
+    try:
+        text, codec = encode_json(r.value)
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"partition {partition_id}, position {r.position}: record value is not JSON ({error})"
+        ) from error
+    return (
+        partition_id,
+        r.position,
+        r.source_position,
+        r.key,
+        r.record_type,
+        r.value_type,
+        r.intent,
+        text,
+        codec,
+        r.timestamp,
+        r.rejection_type,
+        r.rejection_reason,
+        r.version,
+    )
 
 
 def row_record(row: Sequence[Any]) -> Record:

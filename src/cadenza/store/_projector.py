@@ -21,6 +21,9 @@ from cadenza.kernel._records import Record, RecordType, ValueType
 from cadenza.store._codec import encode_json
 
 Rows = dict[str, list[tuple[Any, ...]]]
+# Rows while a batch is projected: the element and process-instance rows are lists, updated in
+# place by the later events of their key.
+_Building = dict[str, list[Any]]
 
 # Element lifecycle -> read-model state; COMPLETING/TERMINATING keep the element ACTIVE.
 _ELEMENT_STATES = {
@@ -52,6 +55,7 @@ _USER_TASK_STATES: dict[str, str | None] = {
 
 
 _INT64 = range(-(2**63), 2**63)
+_KEYS = 2**63  # keys are 0 <= key < 2**63
 
 
 def _key(value: Mapping[str, Any], name: str) -> int | None:
@@ -79,7 +83,7 @@ def _json(value: Any) -> str | None:
         return encode_json(value)[0]
 
 
-def _process(r: Record, rows: Rows) -> None:
+def _process(r: Record, rows: _Building) -> None:
     v = r.value
     rows["project_process_definition"].append(
         (
@@ -96,7 +100,7 @@ def _process(r: Record, rows: Rows) -> None:
     )
 
 
-def _decision_requirements(r: Record, rows: Rows) -> None:
+def _decision_requirements(r: Record, rows: _Building) -> None:
     v = r.value
     rows["project_decision_requirements"].append(
         (
@@ -114,7 +118,7 @@ def _decision_requirements(r: Record, rows: Rows) -> None:
     )
 
 
-def _decision(r: Record, rows: Rows) -> None:
+def _decision(r: Record, rows: _Building) -> None:
     v = r.value
     rows["project_decision_definition"].append(
         (
@@ -130,7 +134,7 @@ def _decision(r: Record, rows: Rows) -> None:
     )
 
 
-def _form(r: Record, rows: Rows) -> None:
+def _form(r: Record, rows: _Building) -> None:
     v = r.value
     rows["project_form"].append(
         (
@@ -146,46 +150,61 @@ def _form(r: Record, rows: Rows) -> None:
     )
 
 
-def _process_instance(r: Record, rows: Rows) -> None:
-    state = _ELEMENT_STATES.get(r.intent)
-    if state is None:
+def _process_instance(r: Record, state: str, rows: _Building, seen: dict[int, list[Any]]) -> None:
+    """Element and process-instance rows for an element lifecycle event that moves the element
+    to read-model ``state``. An element's later events in the same batch only move its state
+    and end date, so they update the row already built (``seen``: element instance key -> its
+    element row, then its process-instance row if it is one) instead of building rows that
+    ``_merge`` would fold away."""
+    end = None if state == "ACTIVE" else r.timestamp
+    built = seen.get(r.key)
+    if built is not None:
+        element = built[0]
+        element[7] = state
+        if end is not None:
+            element[9] = end
+        if len(built) > 1:
+            instance = built[1]
+            instance[4] = _INSTANCE_STATES[state]
+            if end is not None:
+                instance[6] = end
         return
     v = r.value
-    end = None if state == "ACTIVE" else r.timestamp
     element_type = v.get("bpmnElementType") or ""
-    rows["project_element_instance"].append(
-        (
-            r.key,
-            v.get("processInstanceKey", -1),
-            v.get("processDefinitionKey"),
-            v.get("bpmnProcessId"),
-            v.get("elementId") or "",
-            element_type,
-            _key(v, "flowScopeKey"),
-            state,
-            r.timestamp,
-            end,
-            v.get("tenantId"),
-        )
-    )
-    if element_type == "PROCESS":
-        rows["project_process_instance"].append(
-            (
-                r.key,
-                v.get("bpmnProcessId"),
-                _int(v, "version"),
-                v.get("processDefinitionKey"),
-                _INSTANCE_STATES[state],
-                r.timestamp,
-                end,
-                _key(v, "parentProcessInstanceKey"),
-                _key(v, "parentElementInstanceKey"),
-                v.get("tenantId"),
-            )
-        )
+    element = [
+        r.key,
+        v.get("processInstanceKey", -1),
+        v.get("processDefinitionKey"),
+        v.get("bpmnProcessId"),
+        v.get("elementId") or "",
+        element_type,
+        _key(v, "flowScopeKey"),
+        state,
+        r.timestamp,
+        end,
+        v.get("tenantId"),
+    ]
+    rows["project_element_instance"].append(element)
+    if element_type != "PROCESS":
+        seen[r.key] = [element]
+        return
+    instance = [
+        r.key,
+        v.get("bpmnProcessId"),
+        _int(v, "version"),
+        v.get("processDefinitionKey"),
+        _INSTANCE_STATES[state],
+        r.timestamp,
+        end,
+        _key(v, "parentProcessInstanceKey"),
+        _key(v, "parentElementInstanceKey"),
+        v.get("tenantId"),
+    ]
+    rows["project_process_instance"].append(instance)
+    seen[r.key] = [element, instance]
 
 
-def _variable(r: Record, rows: Rows) -> None:
+def _variable(r: Record, rows: _Building) -> None:
     if r.intent not in ("CREATED", "UPDATED"):
         return
     v = r.value
@@ -203,7 +222,7 @@ def _variable(r: Record, rows: Rows) -> None:
     )
 
 
-def _incident(r: Record, rows: Rows) -> None:
+def _incident(r: Record, rows: _Building) -> None:
     if r.intent == "CREATED":
         state, resolved = "ACTIVE", None
     elif r.intent == "RESOLVED":
@@ -232,38 +251,52 @@ def _incident(r: Record, rows: Rows) -> None:
 
 
 def _job_row(key: int, v: Mapping[str, Any], state: str | None, timestamp: int) -> tuple[Any, ...]:
+    # The busiest projection after the element lifecycle (about three rows per job), so the
+    # checks of ``_int`` and ``_key`` are written out here rather than called.
+    get = v.get
+    retries = get("retries")
+    backoff = get("retryBackoff")
+    deadline = get("deadline")
+    timeout = get("timeout")
+    version = get("processDefinitionVersion")
+    element_instance = get("elementInstanceKey")
+    instance = get("processInstanceKey")
+    definition = get("processDefinitionKey")
+    headers = get("customHeaders")
     return (
         key,
-        v.get("type"),
-        v.get("worker"),
+        get("type"),
+        get("worker"),
         state,
-        _int(v, "retries"),
-        _int(v, "retryBackoff"),
-        _int(v, "deadline"),
-        _int(v, "timeout"),
-        v.get("errorMessage"),
-        v.get("errorCode"),
-        _json(v.get("customHeaders")),
-        v.get("elementId"),
-        _key(v, "elementInstanceKey"),
-        _key(v, "processInstanceKey"),
-        _key(v, "processDefinitionKey"),
-        v.get("bpmnProcessId"),
-        _int(v, "processDefinitionVersion"),
-        v.get("tenantId"),
+        retries if type(retries) is int and retries in _INT64 else None,
+        backoff if type(backoff) is int and backoff in _INT64 else None,
+        deadline if type(deadline) is int and deadline in _INT64 else None,
+        timeout if type(timeout) is int and timeout in _INT64 else None,
+        get("errorMessage"),
+        get("errorCode"),
+        "{}" if headers == {} else _json(headers),
+        get("elementId"),
+        element_instance
+        if type(element_instance) is int and 0 <= element_instance < _KEYS
+        else None,
+        instance if type(instance) is int and 0 <= instance < _KEYS else None,
+        definition if type(definition) is int and 0 <= definition < _KEYS else None,
+        get("bpmnProcessId"),
+        version if type(version) is int and version in _INT64 else None,
+        get("tenantId"),
         timestamp,
         timestamp,
         state,
     )
 
 
-def _job(r: Record, rows: Rows) -> None:
+def _job(r: Record, rows: _Building) -> None:
     if r.intent not in _JOB_STATES:
         return
     rows["project_job"].append(_job_row(r.key, r.value, _JOB_STATES[r.intent], r.timestamp))
 
 
-def _job_batch(r: Record, rows: Rows) -> None:
+def _job_batch(r: Record, rows: _Building) -> None:
     if r.intent != "ACTIVATED":
         return
     keys = r.value.get("jobKeys") or ()
@@ -273,7 +306,7 @@ def _job_batch(r: Record, rows: Rows) -> None:
         out.append(_job_row(key, job, "ACTIVATED", r.timestamp))
 
 
-def _user_task(r: Record, rows: Rows) -> None:
+def _user_task(r: Record, rows: _Building) -> None:
     if r.intent not in _USER_TASK_STATES:
         return
     state = _USER_TASK_STATES[r.intent]
@@ -306,7 +339,7 @@ def _user_task(r: Record, rows: Rows) -> None:
     )
 
 
-def _decision_evaluation(r: Record, rows: Rows) -> None:
+def _decision_evaluation(r: Record, rows: _Building) -> None:
     if r.intent not in ("EVALUATED", "FAILED"):
         return
     v = r.value
@@ -334,20 +367,21 @@ def _decision_evaluation(r: Record, rows: Rows) -> None:
     )
 
 
-def _created_only(project: Callable[[Record, Rows], None]) -> Callable[[Record, Rows], None]:
-    def created(r: Record, rows: Rows) -> None:
+def _created_only(
+    project: Callable[[Record, _Building], None],
+) -> Callable[[Record, _Building], None]:
+    def created(r: Record, rows: _Building) -> None:
         if r.intent == "CREATED":
             project(r, rows)
 
     return created
 
 
-_PROJECTIONS: dict[ValueType, Callable[[Record, Rows], None]] = {
+_PROJECTIONS: dict[ValueType, Callable[[Record, _Building], None]] = {
     ValueType.PROCESS: _created_only(_process),
     ValueType.DECISION: _created_only(_decision),
     ValueType.DECISION_REQUIREMENTS: _created_only(_decision_requirements),
     ValueType.FORM: _created_only(_form),
-    ValueType.PROCESS_INSTANCE: _process_instance,
     ValueType.VARIABLE: _variable,
     ValueType.INCIDENT: _incident,
     ValueType.JOB: _job,
@@ -379,6 +413,8 @@ MUTABLE_COLUMNS: dict[str, tuple[int, ...] | None] = {
     "project_decision_instance": None,
 }
 PROJECTION_STATEMENTS = tuple(MUTABLE_COLUMNS)
+# Statements whose rows ``_process_instance`` merges as it builds them (lists, one per key).
+_MERGED_WHILE_BUILT = frozenset({"project_element_instance", "project_process_instance"})
 
 
 def _merge(rows: list[tuple[Any, ...]], mutable: tuple[int, ...] | None) -> list[tuple[Any, ...]]:
@@ -404,15 +440,28 @@ def _merge(rows: list[tuple[Any, ...]], mutable: tuple[int, ...] | None) -> list
 
 def project(records: Iterable[Record]) -> Rows:
     """The upsert rows, by statement name, that bring the read model up to ``records``."""
-    rows: Rows = {name: [] for name in PROJECTION_STATEMENTS}
+    rows: _Building = {name: [] for name in PROJECTION_STATEMENTS}
     projections = _PROJECTIONS
     event = RecordType.EVENT
+    process_instance = ValueType.PROCESS_INSTANCE
+    element_states = _ELEMENT_STATES
+    seen: dict[int, list[Any]] = {}
     for r in records:
-        if r.record_type is event:
-            projection = projections.get(r.value_type)
-            if projection is not None:
-                projection(r, rows)
+        if r.record_type is not event:
+            continue
+        # Most events of a batch are element lifecycle events, half of them (COMPLETING,
+        # SEQUENCE_FLOW_TAKEN, ...) not shown: no call for those, no generic merge for the rest.
+        if r.value_type is process_instance:
+            state = element_states.get(r.intent)
+            if state is not None:
+                _process_instance(r, state, rows, seen)
+            continue
+        projection = projections.get(r.value_type)
+        if projection is not None:
+            projection(r, rows)
     for name, mutable in MUTABLE_COLUMNS.items():
-        if len(rows[name]) > 1:
+        if name in _MERGED_WHILE_BUILT:
+            rows[name] = [tuple(row) for row in rows[name]]
+        elif len(rows[name]) > 1:
             rows[name] = _merge(rows[name], mutable)
     return rows

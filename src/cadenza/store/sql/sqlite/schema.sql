@@ -103,10 +103,10 @@ CREATE TABLE process_instances (
     parent_element_instance_key INTEGER,
     tenant_id                   TEXT
 );
-CREATE INDEX process_instances_by_process ON process_instances (bpmn_process_id, start_date);
-CREATE INDEX process_instances_by_definition ON process_instances (process_definition_key);
-CREATE INDEX process_instances_by_parent ON process_instances (parent_process_instance_key);
 CREATE INDEX process_instances_by_start ON process_instances (start_date);
+-- Migration 0003 dropped the other indexes of process_instances, element_instances (but
+-- element_instances_by_element), variables and jobs: every projected row paid for them and no
+-- query needed them (the searches' filters are planned as scans).
 
 CREATE TABLE element_instances (
     element_instance_key   INTEGER PRIMARY KEY,
@@ -123,7 +123,6 @@ CREATE TABLE element_instances (
     end_date               INTEGER,            -- set when state leaves ACTIVE
     tenant_id              TEXT
 );
-CREATE INDEX element_instances_by_instance ON element_instances (process_instance_key, start_date);
 CREATE INDEX element_instances_by_element ON element_instances (process_definition_key, element_id, state);
 
 CREATE TABLE variables (
@@ -136,8 +135,6 @@ CREATE TABLE variables (
     bpmn_process_id        TEXT,
     tenant_id              TEXT
 );
-CREATE INDEX variables_by_scope ON variables (scope_key, name);
-CREATE INDEX variables_by_instance ON variables (process_instance_key, name);
 
 CREATE TABLE incidents (
     incident_key           INTEGER PRIMARY KEY,
@@ -187,8 +184,6 @@ CREATE TABLE jobs (
     creation_time              INTEGER NOT NULL,
     last_update_time           INTEGER NOT NULL
 );
-CREATE INDEX jobs_by_instance ON jobs (process_instance_key);
-CREATE INDEX jobs_by_type ON jobs (type, state);
 
 CREATE TABLE user_tasks (
     user_task_key              INTEGER PRIMARY KEY,
