@@ -253,9 +253,18 @@ class Engine:
         self.execute(ValueType.PROCESS_INSTANCE, "CANCEL", {}, key)
 
     def instance_state(self, key: int) -> str:
-        """ACTIVE while the instance runs; else how its root element ended (from the log)."""
+        """ACTIVE while the instance runs; else how its root element ended (from the read
+        model when the store has one, else from the log)."""
         if key in self.state.elements:
             return "ACTIVE"
+        search = getattr(self.store, "search", None)
+        if search is not None:
+            from cadenza.store import ProcessInstanceFilter, Query
+
+            found = search(Query(ProcessInstanceFilter(process_instance_key=key))).items
+            if found:
+                return "COMPLETED" if found[0].state == "COMPLETED" else "TERMINATED"
+            raise KeyError(f"no process instance with key {key}")
         for record in self.store.read(self.partition.partition_id):
             if record.key == key and record.intent in ("ELEMENT_COMPLETED", "ELEMENT_TERMINATED"):
                 return "COMPLETED" if record.intent == "ELEMENT_COMPLETED" else "TERMINATED"
