@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cadenza.kernel._state import ElementInstance, State
-from cadenza.model import Element, ElementKind, EventType, Process
+from cadenza.model import Element, EventType, Process
 
 _SCOPES = ("PROCESS", "SUB_PROCESS", "EVENT_SUB_PROCESS")
 
@@ -105,8 +105,3 @@ def reachable_flows(process: Process, source: str) -> frozenset[str]:
     result = frozenset(flows)
     cache[source] = result
     return result
-
-
-def is_catch_all(event: Element) -> bool:
-    """A catch event without a code catches every error / escalation."""
-    return event.kind is ElementKind.BOUNDARY_EVENT and _code_of(event, event.event_type) is None

@@ -15,8 +15,6 @@ from cadenza.kernel._state import DeployedProcess, ElementInstance
 from cadenza.kernel._throw import Catch, find_catch, reachable_flows
 from cadenza.model import Element, ElementKind, EventType
 
-_SCOPES = ("PROCESS", "SUB_PROCESS", "EVENT_SUB_PROCESS")
-
 
 class Events(Subscriptions):
     """Event triggering, correlation and process instance start/end (one shared instance)."""
@@ -493,8 +491,3 @@ class Events(Subscriptions):
         if caller is not None and caller.state == PI.ELEMENT_TERMINATING:
             bpmn.terminated(caller)
         self.message_start_ended(bpmn, root, correlation)
-
-
-def is_scope(instance: ElementInstance) -> bool:
-    """Process, subprocess or event subprocess instance (not a multi-instance body)."""
-    return instance.value["bpmnElementType"] in _SCOPES
