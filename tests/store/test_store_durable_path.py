@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import pathlib
+import re
 import sqlite3
 from typing import Any
 
@@ -174,7 +175,42 @@ def test_the_busiest_read_model_tables_carry_only_the_indexes_kept() -> None:
         ).fetchall()
         assert indexes == [
             ("element_instances", "element_instances_by_element"),
+            ("element_instances", "element_instances_by_instance"),
             ("process_instances", "process_instances_by_start"),
+            ("variables", "variables_by_instance"),
+            ("variables", "variables_by_scope"),
         ]
+    finally:
+        store.close()
+
+
+def test_optional_filters_are_resolved_before_planning() -> None:
+    from cadenza.store._search import specialize
+
+    base = (
+        "SELECT * FROM v WHERE (CAST(:a AS BIGINT) IS NULL OR v.a = :a)\n"
+        "  AND (CAST(%(b)s AS TEXT) IS NULL OR v.b IN (SELECT x FROM y WHERE f(x) = %(b)s))"
+    )
+    assert specialize(base, frozenset({"a"})) == "SELECT * FROM v WHERE (v.a = :a)\n  AND 1=1"
+    assert specialize(base, frozenset({"b"})) == (
+        "SELECT * FROM v WHERE 1=1\n  AND (v.b IN (SELECT x FROM y WHERE f(x) = %(b)s))"
+    )
+
+
+def test_a_search_by_process_instance_uses_an_index() -> None:
+    from cadenza.store._search import specialize
+    from cadenza.store._sql import Dialect, load_queries
+
+    store = SqliteStore(":memory:")
+    try:
+        for query, key in (
+            ("search_variables", "process_instance_key"),
+            ("search_element_instances", "process_instance_key"),
+            ("search_variables", "scope_key"),
+        ):
+            text = specialize(load_queries(Dialect.SQLITE)[query], frozenset({key}))
+            params = {name: None for name in re.findall(r":(\w+)", text)} | {key: 1}
+            plan = store._connection.execute("EXPLAIN QUERY PLAN " + text, params).fetchall()
+            assert any("USING INDEX" in str(row) for row in plan), (query, key, plan)
     finally:
         store.close()

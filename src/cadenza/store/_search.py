@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import typing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -169,14 +170,46 @@ def _order_by(spec: _ItemType, sort: Sequence[tuple[str, str]]) -> str:
     return ", ".join(terms)
 
 
+# `(CAST(:f AS type) IS NULL OR <condition>)`, in SQLite's or psycopg's placeholder spelling.
+_OPTIONAL = re.compile(r"\(CAST\((?::(\w+)|%\((\w+)\)s) AS \w+\) IS NULL OR ")
+
+
+def specialize(base: str, given: frozenset[str]) -> str:
+    """``base`` with each optional filter condition resolved for the fields that are set:
+    ``(CAST(:f AS T) IS NULL OR cond)`` becomes ``(cond)`` when ``f`` is given, else ``1=1``.
+
+    The planner cannot use an index through the ``IS NULL OR`` form (SQLite scans the table
+    whatever the filter); the resolved text lets a lookup by key or instance use its index."""
+    parts: list[str] = []
+    position = 0
+    while (match := _OPTIONAL.search(base, position)) is not None:
+        depth = 0
+        end = match.start()
+        while end < len(base):
+            if base[end] == "(":
+                depth += 1
+            elif base[end] == ")":
+                depth -= 1
+                if depth == 0:
+                    break
+            end += 1
+        name = match.group(1) or match.group(2)
+        parts.append(base[position : match.start()])
+        parts.append(f"({base[match.end() : end]})" if name in given else "1=1")
+        position = end + 1
+    parts.append(base[position:])
+    return "".join(parts)
+
+
 class Searcher:
     """Runs searches through ``fetch(sql, params) -> rows`` over a dialect's named queries."""
 
-    __slots__ = ("_fetch", "_queries")
+    __slots__ = ("_fetch", "_queries", "_specialized")
 
     def __init__(self, queries: Mapping[str, str], fetch: Fetch) -> None:
         self._queries = queries
         self._fetch = fetch
+        self._specialized: dict[tuple[str, frozenset[str]], str] = {}
 
     def search(self, query: Query[T]) -> SearchResult[T]:
         """The page of items matching ``query`` and the total number of matches."""
@@ -186,7 +219,11 @@ class Searcher:
         if spec is None:
             raise InvalidQueryError(f"no read-model search for {type(query.filter).__name__}")
         params = _filter_params(spec, query.filter)
-        base = self._queries[spec.query]
+        given = frozenset(name for name, value in params.items() if value is not None)
+        base = self._specialized.get((spec.query, given))
+        if base is None:
+            base = specialize(self._queries[spec.query], given)
+            self._specialized[(spec.query, given)] = base
         order = _order_by(spec, query.sort)
         sql = self._queries["page"].format(base=base, order=order)
         page_params = {**params, "limit": query.page.limit, "offset": query.page.from_}

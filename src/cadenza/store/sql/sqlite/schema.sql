@@ -124,6 +124,7 @@ CREATE TABLE element_instances (
     tenant_id              TEXT
 );
 CREATE INDEX element_instances_by_element ON element_instances (process_definition_key, element_id, state);
+CREATE INDEX element_instances_by_instance ON element_instances (process_instance_key);  -- 0004
 
 CREATE TABLE variables (
     variable_key           INTEGER PRIMARY KEY,
@@ -135,6 +136,8 @@ CREATE TABLE variables (
     bpmn_process_id        TEXT,
     tenant_id              TEXT
 );
+CREATE INDEX variables_by_instance ON variables (process_instance_key);  -- 0004
+CREATE INDEX variables_by_scope ON variables (scope_key);                -- 0004
 
 CREATE TABLE incidents (
     incident_key           INTEGER PRIMARY KEY,
