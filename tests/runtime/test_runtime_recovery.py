@@ -158,3 +158,18 @@ def test_a_failing_command_is_rejected_and_the_state_stays_consistent(
     assert kept in engine.state.elements
     assert _commands is not None
     engine.close()
+
+
+def test_closing_after_much_work_writes_a_snapshot(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "db.sqlite"
+    with Engine(path) as engine:
+        engine.deploy(("one.bpmn", ONE_TASK))
+        engine.create_instances("one", [{"n": n} for n in range(1_000)])
+        live = _canonical(engine.state)
+        position = engine.state.last_position
+    store = SqliteStore(path)
+    snapshot = store.latest_snapshot(1)
+    store.close()
+    assert snapshot is not None and snapshot.position == position
+    with Engine(path) as engine:
+        assert _canonical(engine.state) == live

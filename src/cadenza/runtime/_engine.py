@@ -89,8 +89,11 @@ class Engine:
         self.close()
 
     def close(self) -> None:
-        """Close the store."""
-        self.store.close()
+        """Snapshot the state if much happened since the last snapshot, then close the store."""
+        try:
+            self.partition.snapshot_if_behind()
+        finally:
+            self.store.close()
 
     def _run(self, commands: Sequence[Record]) -> Batch:
         batch = self.partition.process(commands)

@@ -80,6 +80,13 @@ class Partition:
             self._snapshot_position = state.last_position
             self._snapshot_time = time.monotonic()
 
+    def snapshot_if_behind(self, records: int = 10_000) -> None:
+        """Write a snapshot when at least ``records`` records came since the last one (on a
+        clean shutdown, so the next start replays little)."""
+        with self.lock:
+            if self.kernel.state.last_position - self._snapshot_position >= records:
+                self.snapshot()
+
     def _maybe_snapshot(self) -> None:
         behind = self.kernel.state.last_position - self._snapshot_position
         if behind >= self.snapshot_every and (

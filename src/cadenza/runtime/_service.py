@@ -261,7 +261,10 @@ class EngineService:
             self._stopping = True
             self._wakeup.notify()
         self._thread.join()
-        self.store.close()
+        try:
+            self.partition.snapshot_if_behind()
+        finally:
+            self.store.close()
 
     # -- EnginePort --------------------------------------------------------------------------
     async def execute(self, cmd: Command) -> Answer:
