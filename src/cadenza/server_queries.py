@@ -131,7 +131,8 @@ def _job(item: st.Job) -> Row:
         "jobKey": item.job_key,
         "type": item.type,
         "worker": item.worker,
-        "state": item.state,
+        # Camunda's job states have no ACTIVATED: an activated job is still CREATED there
+        "state": "CREATED" if item.state == "ACTIVATED" else item.state,
         "retries": item.retries,
         "errorCode": item.error_code,
         "errorMessage": item.error_message,
@@ -250,7 +251,9 @@ ENTITIES: dict[str, Entity] = {
     "jobs": Entity(
         st.JobFilter,
         _job,
-        {"jobKey": "job_key", "type": "type", "worker": "worker", "state": "state",
+        # no "state": an activated job is CREATED for Camunda's API, so the state is matched
+        # on the mapped rows
+        {"jobKey": "job_key", "type": "type", "worker": "worker",
          "elementId": "element_id", "elementInstanceKey": "element_instance_key",
          "processInstanceKey": "process_instance_key",
          "processDefinitionKey": "process_definition_key",

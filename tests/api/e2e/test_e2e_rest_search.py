@@ -129,3 +129,21 @@ def test_unanswerable_filter_is_a_clear_400(http: httpx.Client, instances: list[
     response = http.post("/process-instances/search", json=body)
     assert response.status_code == 400, response.text
     assert "tags" in response.json()["detail"]
+
+
+def test_an_activated_job_is_created_for_camunda_clients(
+    http: httpx.Client, instances: list[str]
+) -> None:
+    body = {"type": "e2e-search", "worker": "w", "timeout": 60_000, "maxJobsToActivate": 1}
+    activated = http.post("/jobs/activation", json=body)
+    assert activated.status_code == 200, activated.text
+    [job] = activated.json()["jobs"]
+    found = search(http, "jobs", {"filter": {"jobKey": job["jobKey"]}})
+    assert [(j["jobKey"], j["state"], j["worker"]) for j in found] == [
+        (job["jobKey"], "CREATED", "w")
+    ]
+    created = search(http, "jobs", {"filter": {"type": "e2e-search", "state": "CREATED"}})
+    assert job["jobKey"] in {j["jobKey"] for j in created}
+    from camunda_orchestration_sdk.models.job_state_enum import JobStateEnum
+
+    assert all(JobStateEnum(j["state"]) for j in found + created)
