@@ -307,3 +307,42 @@ def test_a_deleted_version_number_is_never_reused(h: Harness) -> None:
     assert third.processes[0].version == 3
     with pytest.raises(CommandRejected):
         h.create_instance("p", version=2)
+
+
+def test_start_instructions_start_at_the_given_elements(h: Harness) -> None:
+    xml = process(
+        "\n".join(
+            [
+                start(),
+                service_task("first", "first"),
+                service_task("second", "second"),
+                end(),
+                chain("start", "first", "second", "end"),
+            ]
+        )
+    )
+    h.deploy(("p.bpmn", xml))
+    answer = h.execute(
+        ValueType.PROCESS_INSTANCE_CREATION,
+        "CREATE",
+        {"bpmnProcessId": "p", "version": -1, "startInstructions": [{"elementId": "second"}]},
+    )
+    key = answer.value["processInstanceKey"]
+    assert [j["type"] for j in h.jobs()] == ["second"]
+    [job] = h.activate_jobs("second")
+    h.complete_job(job.key)
+    h.assert_instance_completed(key)
+    h.assert_element_not_reached(key, "start")
+    h.assert_element_not_reached(key, "first")
+
+
+def test_start_instructions_for_unknown_or_nested_elements_are_rejected(h: Harness) -> None:
+    h.deploy(("p.bpmn", process("\n".join([start(), end(), chain("start", "end")]))))
+    with pytest.raises(CommandRejected) as rejected:
+        h.execute(
+            ValueType.PROCESS_INSTANCE_CREATION,
+            "CREATE",
+            {"bpmnProcessId": "p", "startInstructions": [{"elementId": "nope"}]},
+        )
+    assert rejected.value.rejection_type.name == "INVALID_ARGUMENT"
+    assert "'nope'" in rejected.value.reason

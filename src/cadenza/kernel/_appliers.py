@@ -80,7 +80,8 @@ def _activating(state: State, record: Record) -> None:
                 joins[flow_id] -= 1
         if not joins:
             parent.taken_joins.pop(element.id, None)
-    elif element.incoming:
+    elif element.incoming and parent.active_flows > 0:
+        # started by a start instruction rather than over a flow: no token to consume
         parent.active_flows -= 1
 
 

@@ -51,7 +51,33 @@ def create_instance(bpmn: Bpmn, command: Record) -> None:
     if process is None:
         bpmn.ctx.reject(command, Reject.NOT_FOUND, missing)
         return
-    if process.model.root.none_start_event is None:
+    instructions = value.get("startInstructions") or []
+    start_at: list[str] = []
+    for instruction in instructions:
+        element_id = instruction.get("elementId") if isinstance(instruction, dict) else None
+        element = process.model.elements.get(element_id or "")
+        if element is None or element_id == process.bpmn_process_id:
+            bpmn.ctx.reject(
+                command,
+                Reject.INVALID_ARGUMENT,
+                "Expected to create instance of process with start instructions but no element "
+                f"found with id '{element_id}'.",
+            )
+            return
+        if element.scope_id != process.bpmn_process_id or element.kind.value in (
+            "BOUNDARY_EVENT",
+            "EVENT_SUB_PROCESS",
+        ):
+            bpmn.ctx.reject(
+                command,
+                Reject.INVALID_ARGUMENT,
+                "Expected to create instance of process with start instructions but the element "
+                f"with id '{element_id}' is not directly inside the process (start instructions "
+                "for elements inside subprocesses and for boundary events are not supported).",
+            )
+            return
+        start_at.append(element.id)
+    if not start_at and process.model.root.none_start_event is None:
         bpmn.ctx.reject(
             command,
             Reject.INVALID_STATE,
@@ -75,7 +101,7 @@ def create_instance(bpmn: Bpmn, command: Record) -> None:
             "processInstanceKey": key,
             "variables": values,
             "fetchVariables": list(value.get("fetchVariables") or []),
-            "startInstructions": [],
+            "startInstructions": [{"elementId": e} for e in start_at],
             "tenantId": process.tenant_id,
         },
     )
@@ -85,7 +111,7 @@ def create_instance(bpmn: Bpmn, command: Record) -> None:
         state.awaiting_results[key] = (command.request_id, tuple(fetch) if fetch else None)
     else:
         bpmn.ctx.respond(command, created)
-    bpmn.events.create_instance(bpmn, process, values, key=key)
+    bpmn.events.create_instance(bpmn, process, values, key=key, start_at=start_at)
 
 
 def cancel_instance(bpmn: Bpmn, command: Record) -> None:

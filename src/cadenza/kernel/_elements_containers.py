@@ -74,13 +74,19 @@ class ProcessScope(Scope):
             return
         bpmn.activated(instance)
         elements = instance.process.model.elements
-        triggered = {t.element_id for t in bpmn.state.event_triggers.get(instance.key, ())}
-        start_id = next(
-            (s for s in instance.element.start_events if s in triggered),
-            instance.element.none_start_event,
-        )
-        if start_id is not None:
-            bpmn.activate_child(instance, elements[start_id])
+        triggered = [t.element_id for t in bpmn.state.event_triggers.get(instance.key, ())]
+        starts = instance.element.start_events
+        instructed = [element_id for element_id in triggered if element_id not in starts]
+        if instructed:  # start instructions: these elements instead of the none start event
+            for element_id in instructed:
+                bpmn.consume_trigger(instance.key, element_id)
+                bpmn.activate_child(instance, elements[element_id])
+        else:
+            start_id = next(
+                (s for s in starts if s in triggered), instance.element.none_start_event
+            )
+            if start_id is not None:
+                bpmn.activate_child(instance, elements[start_id])
         bpmn.events.after_activated(bpmn, instance)
 
 

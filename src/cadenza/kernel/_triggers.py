@@ -399,8 +399,12 @@ class Events(Subscriptions):
         start_variables: Mapping[str, Any] | None = None,
         parent: ElementInstance | None = None,
         key: int | None = None,
+        start_at: list[str] | None = None,
     ) -> int:
-        """Create and activate a process instance; returns its key."""
+        """Create and activate a process instance; returns its key.
+
+        ``start_at`` (start instructions) names elements directly inside the process to
+        activate instead of the none start event."""
         instance_key = key if key is not None else bpmn.ctx.new_key()
         value = {
             "bpmnProcessId": process.bpmn_process_id,
@@ -425,6 +429,8 @@ class Events(Subscriptions):
                 variables.set_locals(bpmn.ctx, instance_key, start_variables)
                 start_variables = None
             bpmn.trigger(instance_key, start_id, start_variables)
+        for element_id in start_at or ():
+            bpmn.trigger(instance_key, element_id, None)
         root = bpmn.state.elements[instance_key]
         bpmn.processor(root).activate(bpmn, root)
         return instance_key
