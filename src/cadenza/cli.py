@@ -143,7 +143,7 @@ def run(argv: list[str]) -> int:
         state = engine.instance_state(key)
         report: dict[str, Any] = {"processInstanceKey": key, "state": state}
         if state == "COMPLETED":
-            report["variables"] = _final_variables(engine, key)
+            report["variables"] = engine.instance_variables(key)
         incidents = engine.incidents(key)
         if incidents:
             report["incidents"] = [
@@ -156,21 +156,6 @@ def run(argv: list[str]) -> int:
             ]
         print(json.dumps(report, indent=2))
         return 0 if state == "COMPLETED" else 1
-
-
-def _final_variables(engine: Any, key: int) -> dict[str, Any]:
-    from cadenza.kernel import RecordType, ValueType
-    from cadenza.kernel._variables import decode
-
-    values: dict[str, Any] = {}
-    for record in engine.records():
-        if (
-            record.record_type is RecordType.EVENT
-            and record.value_type is ValueType.VARIABLE
-            and record.value["scopeKey"] == key
-        ):
-            values[record.value["name"]] = decode(record.value["value"])
-    return values
 
 
 # -- talking to a server ----------------------------------------------------------------------------

@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from cadenza.kernel import Record, RecordType, ValueType
-from cadenza.kernel._variables import decode
 from cadenza.runtime import ControlledClock, Engine, MemoryStore
 from cadenza.store import LogStore
 
@@ -94,11 +93,7 @@ class Harness(Engine):
 
     def variables(self, process_instance_key: int) -> dict[str, Any]:
         """The root variables of an instance, as the VARIABLE records left them."""
-        values: dict[str, Any] = {}
-        for record in self.records(ValueType.VARIABLE):
-            if record.value["scopeKey"] == process_instance_key:
-                values[record.value["name"]] = decode(record.value["value"])
-        return values
+        return self.instance_variables(process_instance_key)
 
     def jobs(self, job_type: str | None = None) -> list[dict[str, Any]]:
         """Jobs that exist now (any state), each with its key and state."""

@@ -273,6 +273,21 @@ class Engine:
                 return "COMPLETED" if record.intent == "ELEMENT_COMPLETED" else "TERMINATED"
         raise KeyError(f"no process instance with key {key}")
 
+    def instance_variables(self, instance_key: int) -> dict[str, Any]:
+        """The root variables of an instance, as its VARIABLE records left them (also after it
+        ended; reads the log)."""
+        from cadenza.kernel._variables import decode
+
+        values: dict[str, Any] = {}
+        for record in self.store.read(self.partition.partition_id):
+            if (
+                record.record_type is RecordType.EVENT
+                and record.value_type is ValueType.VARIABLE
+                and record.value["scopeKey"] == instance_key
+            ):
+                values[record.value["name"]] = decode(record.value["value"])
+        return values
+
     def set_variables(
         self, scope_key: int, variables: Mapping[str, Any], *, local: bool = False
     ) -> None:
